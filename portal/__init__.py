@@ -1,0 +1,78 @@
+"""Uptake: collect, code and act on feedback about implementing iCBT."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal import config
+from portal.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the portal with its blueprints and the dashboards on the same server."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.from_environment(Path(app.instance_path), test_config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_dashboards(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons; the text guard runs before CSRF reads the form."""
+    from portal import models  # noqa: F401  (tables must be known before migrate binds)
+    from portal.database import configure_engine
+    from portal.web.guards import register_guards
+
+    register_guards(app)
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        """Load the signed-in user by id."""
+        from portal.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per area of the portal."""
+    from portal.web.auth.routes import bp as auth
+    from portal.web.collect.routes import bp as collect
+    from portal.web.links.routes import bp as links
+    from portal.web.main.routes import bp as main
+
+    for blueprint in (main, auth, collect, links):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer errors with readable pages."""
+    from portal.web.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the flask CLI commands."""
+    from portal.cli import register
+
+    register(app)
+
+
+def register_dashboards(app: Flask) -> None:
+    """Mount the Dash app on this Flask server, behind the login."""
+    from dashboards import init_dashboards
+
+    init_dashboards(app)

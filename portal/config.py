@@ -1,0 +1,71 @@
+"""Settings read from the environment, with embedded defaults for a laptop."""
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(instance_path: Path) -> str:
+    """Return the database URL: DATABASE_URL, or SQLite under instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'uptake.db'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY, or a key kept in instance/ so every worker shares it."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    path = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when two workers start at once, exactly one writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip() or _wait_for_key(path)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _wait_for_key(path: Path) -> str:
+    """Read a key file another worker is still writing."""
+    import time
+
+    for _ in range(50):
+        time.sleep(0.02)
+        text = path.read_text().strip()
+        if text:
+            return text
+    raise RuntimeError(f"{path} stays empty; delete it and start again")
+
+
+def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping; overrides win and spare reading the environment."""
+    overrides = overrides or {}
+    config = {
+        "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SURVEYS_DIR": str(REPO_ROOT / "surveys"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Ten answers of 10,000 emoji each, percent-encoded, stay under this.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,  # a long survey must not expire mid-answer
+        "DEMO_PASSWORD": os.environ.get("UPTAKE_DEMO_PASSWORD", "uptake-demo"),
+        "RETRY_AFTER_SECONDS": 5,
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,1 @@
+"""Domain logic: no request, session or flash in here."""

@@ -1,0 +1,45 @@
+"""Create accounts and check passwords."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.models import Role, Service, User, Vendor
+
+MIN_PASSWORD_LENGTH = 10
+# Compared against when the email is unknown, so both paths cost the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0123456789")
+
+
+def create_user(session: Session, *, email: str, name: str, password: str, role: Role,
+                service: Service | None = None, vendor: Vendor | None = None) -> User:
+    """Add an account, checking that its role has the organisation it needs; caller commits."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise ValueError("An email address needs an @.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if role in (Role.MANAGER, Role.THERAPIST) and service is None:
+        raise ValueError(f"A {role.label.lower()} belongs to a service.")
+    if role is Role.VENDOR and vendor is None:
+        raise ValueError("A vendor representative belongs to a vendor.")
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise ValueError(f"There is already an account for {email}.")
+    user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password),
+                role=role,
+                service=service if role in (Role.MANAGER, Role.THERAPIST) else None,
+                vendor=vendor if role is Role.VENDOR else None)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user

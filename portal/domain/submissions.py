@@ -1,0 +1,122 @@
+"""The one write path for a response: check, store answers, count the invitation use."""
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.domain.answers import clean_answers
+from portal.domain.invitations import consume_invitation
+from portal.models import Answer, InstrumentVersion, Invitation, Response, Service, User, utcnow
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# No 0/O, 1/I/L, U: a reference read aloud over the phone survives.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The stored response, and whether this call created it or found it already there."""
+
+    response: Response
+    created: bool
+
+
+def new_idempotency_key() -> str:
+    """Return a fresh key to embed in a form."""
+    return secrets.token_urlsafe(24)
+
+
+def new_reference() -> str:
+    """Return a reference code such as K7QM-4XZP-R2AB."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(12))
+    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def submit_response(session: Session, *, version: InstrumentVersion, service: Service,
+                    answers: Mapping[str, object], idempotency_key: str,
+                    invitation: Invitation | None = None, user: User | None = None,
+                    now: datetime | None = None) -> Submission:
+    """Store one response and its answers; the caller commits once.
+
+    Raises AnswersInvalid, InvitationUnavailable, PermissionError or ValueError and then has
+    written nothing the caller's rollback would not undo.
+    """
+    if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        raise ValueError("The form is missing its submission key; please reload the page.")
+    group = version.instrument.stakeholder_group
+    existing = _by_key(session, idempotency_key)
+    if existing is not None:
+        return _same_submission(existing, version, service)
+    cleaned = clean_answers(version.definition, answers)
+    if group == "patient":
+        user = None  # a staff member testing a patient link still leaves no trace of who
+    _check_access(version, service, invitation, user)
+    now = now or utcnow()
+    submitted_at = now.replace(hour=0, minute=0, second=0, microsecond=0) if user is None \
+        and group == "patient" else now.replace(microsecond=0)
+    programme = cleaned.get("programme")
+    for _attempt in range(3):
+        response = Response(
+            reference=new_reference(), idempotency_key=idempotency_key, service_id=service.id,
+            instrument_version_id=version.id, invitation_id=invitation.id if invitation else None,
+            user_id=user.id if user else None, stakeholder_group=group,
+            programme=programme if isinstance(programme, str) else None,
+            submitted_at=submitted_at,
+            answers=[_answer(item_id, value) for item_id, value in cleaned.items()],
+        )
+        try:
+            # A savepoint: a concurrent twin with the same key loses only this insert.
+            with session.begin_nested():
+                session.add(response)
+                session.flush()
+        except IntegrityError:
+            existing = _by_key(session, idempotency_key)
+            if existing is not None:
+                return _same_submission(existing, version, service)
+            continue  # the reference collided; draw another
+        if invitation is not None:
+            consume_invitation(session, invitation, now)
+        return Submission(response, created=True)
+    raise RuntimeError("could not draw a unique reference code")
+
+
+def _answer(item_id: str, value: str | int) -> Answer:
+    """Build an Answer row for a cleaned value."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Answer(item_id=item_id, value_int=value)
+    return Answer(item_id=item_id, value_text=str(value))
+
+
+def _by_key(session: Session, key: str) -> Response | None:
+    """Find the response an idempotency key already made."""
+    return session.scalar(select(Response).where(Response.idempotency_key == key))
+
+
+def _same_submission(existing: Response, version: InstrumentVersion,
+                     service: Service) -> Submission:
+    """Return the earlier response for a retried key, refusing a key reused elsewhere."""
+    if existing.service_id != service.id or existing.instrument_version.instrument_id \
+            != version.instrument_id:
+        raise ValueError("This submission key belongs to another form; please reload the page.")
+    return Submission(existing, created=False)
+
+
+def _check_access(version: InstrumentVersion, service: Service, invitation: Invitation | None,
+                  user: User | None) -> None:
+    """Refuse a response that neither a valid invitation nor the user's role allows."""
+    if invitation is not None:
+        if invitation.service_id != service.id or \
+                invitation.instrument_id != version.instrument_id:
+            raise PermissionError("This invitation is for another survey.")
+        return
+    if user is None:
+        raise PermissionError("An invitation link is needed to answer this survey.")
+    if user.role.stakeholder_group != version.instrument.stakeholder_group or \
+            not user.can_answer_as_staff(service):
+        raise PermissionError("Your role does not answer this survey for this service.")

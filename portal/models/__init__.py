@@ -1,0 +1,24 @@
+"""Typed SQLAlchemy models; import from here."""
+
+from portal.models.clock import utcnow
+from portal.models.instruments import Instrument, InstrumentVersion
+from portal.models.invitations import Invitation
+from portal.models.organisations import Product, Service, ServiceProgramme, Vendor, service_products
+from portal.models.responses import Answer, Response
+from portal.models.users import Role, User
+
+__all__ = [
+    "Answer",
+    "Instrument",
+    "InstrumentVersion",
+    "Invitation",
+    "Product",
+    "Response",
+    "Role",
+    "Service",
+    "ServiceProgramme",
+    "User",
+    "Vendor",
+    "service_products",
+    "utcnow",
+]

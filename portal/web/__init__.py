@@ -1,0 +1,1 @@
+"""The web layer: the only code that touches request, session or flash."""

@@ -1,0 +1,176 @@
+"""Answering a survey: by invitation link, or signed in as staff."""
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from portal.database import begin_write
+from portal.domain.answers import AnswersInvalid
+from portal.domain.invitations import InvitationUnavailable, find_invitation
+from portal.domain.scoping import own_responses, visible_services
+from portal.domain.submissions import new_idempotency_key, submit_response
+from portal.extensions import csrf, db
+from portal.models import Instrument, InstrumentVersion, Invitation, Response, Service, User
+from portal.web.collect.forms import META_FIELDS, survey_form_class
+from portal.web.errors import busy_page
+from portal.web.guards import accepts_undecodable
+
+bp = Blueprint("collect", __name__)
+# Survey forms check their own CSRF token (FlaskForm), so that a stale token re-shows the
+# form with the person's answers instead of a bare error page.
+csrf.exempt(bp)
+
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+@accepts_undecodable
+def invited(token: str):
+    """Answer the survey an invitation link points to."""
+    if request.method == "POST" and (done := _already_submitted()) is not None:
+        return redirect(url_for(".thanks", reference=done.reference))
+    try:
+        invitation = find_invitation(db.session, token)
+    except InvitationUnavailable as error:
+        status = 404 if error.reason == "missing" else 410
+        return render_template("collect/unavailable.html", message=str(error)), status
+    user = current_user if _answers_as_staff(invitation) else None
+    return _survey(invitation.instrument, invitation.service, invitation=invitation, user=user)
+
+
+@bp.route("/survey")
+@login_required
+def choose():
+    """List the surveys the signed-in user can answer, per service."""
+    group = current_user.role.stakeholder_group
+    services = [s for s in db.session.scalars(visible_services(current_user))
+                if current_user.can_answer_as_staff(s)]
+    instruments = db.session.scalars(
+        select(Instrument).where(Instrument.stakeholder_group == group).order_by(Instrument.title)
+    ).all() if group else []
+    return render_template("collect/choose.html", services=services, instruments=instruments)
+
+
+@bp.route("/survey/<int:service_id>/<key>", methods=["GET", "POST"])
+@login_required
+@accepts_undecodable
+def staff_survey(service_id: int, key: str):
+    """Answer one's own group's survey for a service while signed in."""
+    if request.method == "POST" and (done := _already_submitted()) is not None:
+        if done.user_id == current_user.id:
+            return redirect(url_for(".thanks", reference=done.reference))
+    service = db.session.scalar(visible_services(current_user).where(Service.id == service_id))
+    instrument = db.session.scalar(select(Instrument).where(
+        Instrument.key == key, Instrument.stakeholder_group == current_user.role.stakeholder_group))
+    if service is None or instrument is None or not current_user.can_answer_as_staff(service):
+        abort(404)
+    return _survey(instrument, service, invitation=None, user=current_user)
+
+
+@bp.route("/thanks/<reference>")
+def thanks(reference: str):
+    """Confirm a submission with its reference code."""
+    response = db.session.scalar(select(Response).where(Response.reference == reference))
+    if response is None:
+        abort(404)
+    return render_template("collect/thanks.html", response=response)
+
+
+@bp.route("/me/submissions")
+@login_required
+def my_submissions():
+    """List the signed-in user's own submissions."""
+    responses = db.session.scalars(own_responses(current_user)).all()
+    return render_template("collect/mine.html", responses=responses)
+
+
+@bp.route("/me/submissions/<reference>")
+@login_required
+def my_submission(reference: str):
+    """Show one of the signed-in user's own submissions."""
+    response = db.session.scalar(own_responses(current_user).where(Response.reference == reference))
+    if response is None:
+        abort(404)
+    return render_template("collect/submission.html", response=response,
+                           definition=response.instrument_version.definition)
+
+
+def _survey(instrument: Instrument, service: Service, *, invitation: Invitation | None,
+            user: User | None):
+    """Render the form, or store a posted response and redirect to its confirmation."""
+    version = _version_for(instrument, request.form.get("version"))
+    form = survey_form_class(version.definition)()
+    summary: list[str] = []
+    status = 200
+    if request.method == "GET":
+        form.submission_key.data = new_idempotency_key()
+        form.version.data = str(version.id)
+    elif g.undecodable_form:
+        summary.append("Some of the text arrived garbled (it was not valid UTF-8). Please check "
+                       "your answers: broken characters show as �.")
+        status = 400
+    elif not form.validate():
+        if form.csrf_token.errors:
+            summary.append("This form's security token was missing or out of date. Your answers "
+                           "are still here: please send the form again.")
+        status = 400
+    else:
+        raw = {k: v for k, v in request.form.items() if k not in META_FIELDS}
+        try:
+            begin_write(db.session)
+            submission = submit_response(
+                db.session, version=version, service=service, answers=raw,
+                idempotency_key=form.submission_key.data or "", invitation=invitation, user=user)
+            reference = submission.response.reference
+            db.session.commit()
+            return redirect(url_for(".thanks", reference=reference))
+        except AnswersInvalid as error:
+            db.session.rollback()
+            for item_id, message in error.item_errors.items():
+                form[item_id].errors = [*form[item_id].errors, message]
+            summary.extend(error.form_errors)
+            status = 400
+        except InvitationUnavailable as error:
+            db.session.rollback()
+            summary.append(f"{error} Your answers are kept below so that you can copy them.")
+            status = 410
+        except (PermissionError, ValueError) as error:
+            db.session.rollback()
+            summary.append(str(error))
+            status = 400
+        except OperationalError:
+            db.session.rollback()
+            summary.append("The portal is busy and could not save your answers yet. They are "
+                           "still here: please send the form again in a few seconds.")
+            return busy_page(_render(form, version, service, summary, invitation))
+    return _render(form, version, service, summary, invitation), status
+
+
+def _render(form, version: InstrumentVersion, service: Service, summary: list[str],
+            invitation: Invitation | None) -> str:
+    """Render the survey page."""
+    return render_template("collect/form.html", form=form, definition=version.definition,
+                           service=service, summary=summary, invitation=invitation)
+
+
+def _version_for(instrument: Instrument, posted: str | None) -> InstrumentVersion:
+    """Use the version the form was rendered from, so a mid-answer change cannot break it."""
+    if posted and posted.isdigit():
+        for version in instrument.versions:
+            if version.id == int(posted):
+                return version
+    return instrument.current
+
+
+def _already_submitted() -> Response | None:
+    """Find the response an earlier send of this same form made."""
+    key = request.form.get("submission_key", "")
+    if not key:
+        return None
+    return db.session.scalar(select(Response).where(Response.idempotency_key == key))
+
+
+def _answers_as_staff(invitation: Invitation) -> bool:
+    """A signed-in staff member answering their own group's link keeps it in their history."""
+    return (current_user.is_authenticated and not invitation.instrument.is_anonymous
+            and current_user.role.stakeholder_group == invitation.instrument.stakeholder_group
+            and current_user.can_answer_as_staff(invitation.service))

@@ -1,0 +1,35 @@
+"""Checks on raw request bodies before any form parsing sees them."""
+
+from urllib.parse import parse_qsl
+
+from flask import Flask, abort, current_app, g, request
+
+
+def accepts_undecodable(view):
+    """Mark a view that shows undecodable text as a form error instead of a bare 400."""
+    view.accepts_undecodable = True
+    return view
+
+
+def register_guards(app: Flask) -> None:
+    """Register the guard; it must run before CSRFProtect parses the form."""
+    app.before_request(refuse_invalid_utf8)
+
+
+def refuse_invalid_utf8() -> None:
+    """Flag or refuse a form body that is not valid UTF-8.
+
+    Werkzeug replaces undecodable bytes with U+FFFD silently; we want the person told.
+    """
+    g.undecodable_form = False
+    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+        return
+    body = request.get_data(cache=True, parse_form_data=False)
+    try:
+        parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                  errors="strict")
+    except UnicodeDecodeError:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "accepts_undecodable", False):
+            abort(400, description="The request contained bytes that are not valid UTF-8 text.")
+        g.undecodable_form = True
