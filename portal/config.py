@@ -66,6 +66,8 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "WTF_CSRF_TIME_LIMIT": None,  # a long survey must not expire mid-answer
         "DEMO_PASSWORD": os.environ.get("UPTAKE_DEMO_PASSWORD", "uptake-demo"),
         "RETRY_AFTER_SECONDS": 5,
+        # How long a SQLite writer waits for another worker's write before answering 503.
+        "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000")),
     }
     config.update(overrides)
     return config

@@ -2,11 +2,12 @@
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import scoped_session
 
 IMMEDIATE = "uptake_immediate"
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, busy_timeout_ms: int = 5000) -> None:
     """Apply SQLite pragmas and explicit transaction control; PostgreSQL needs nothing."""
     if engine.dialect.name != "sqlite":
         return
@@ -17,7 +18,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -32,6 +33,8 @@ def configure_engine(engine: Engine) -> None:
 
 def begin_write(session) -> None:
     """Start the session's next transaction as a write transaction."""
+    if isinstance(session, scoped_session):
+        session = session()
     if session.in_transaction():
         # Reads so far (the logged-in user, say) are finished; nothing is pending.
         session.commit()

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal.domain.instruments import items
@@ -39,6 +40,7 @@ def _field(item: dict) -> Field:
     if item["type"] in ("choice", "scale"):
         options = item["options"] + item.get("not_relevant", [])
         # Choices are checked by the domain, which gives the clearer message.
-        return RadioField(item["prompt"], choices=[(str(o["value"]), o["label"]) for o in options],
+        return RadioField(item["prompt"],
+                          choices=[SelectChoice(str(o["value"]), o["label"]) for o in options],
                           validate_choice=False)
     return StringField(item["prompt"])

@@ -5,6 +5,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from portal.domain.invitations import create_invitation, qr_svg, revoke_invitation
 from portal.domain.scoping import manageable_invitations, manageable_services
@@ -38,8 +39,8 @@ def new():
         abort(403)
     instruments = db.session.scalars(select(Instrument).order_by(Instrument.title)).all()
     form = InvitationForm()
-    form.service_id.choices = [(s.id, s.name) for s in services]
-    form.instrument_id.choices = [(i.id, i.title) for i in instruments]
+    form.service_id.choices = [SelectChoice(s.id, s.name) for s in services]
+    form.instrument_id.choices = [SelectChoice(i.id, i.title) for i in instruments]
     if form.validate_on_submit():
         service = next(s for s in services if s.id == form.service_id.data)
         instrument = next(i for i in instruments if i.id == form.instrument_id.data)

@@ -1,0 +1,153 @@
+"""Fixtures: a fresh database per test, on SQLite and on PostgreSQL."""
+
+import functools
+import os
+import re
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+import portal.domain.accounts as accounts
+from portal import create_app
+from portal.domain.accounts import create_user
+from portal.domain.instruments import sync_instruments
+from portal.domain.invitations import create_invitation
+from portal.extensions import db
+from portal.models import Instrument, Product, Role, Service, ServiceProgramme, Vendor
+
+PG_ADMIN_URL = os.environ.get("UPTAKE_TEST_POSTGRES",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "correct horse battery"
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                        r'name="csrf_token" value="([^"]+)"')
+
+# Real scrypt hashes, computed once per password: the suite creates hundreds of accounts.
+accounts.generate_password_hash = functools.cache(accounts.generate_password_hash)
+
+
+def postgres_reachable() -> bool:
+    """True when the PostgreSQL server for tests answers."""
+    try:
+        with create_engine(PG_ADMIN_URL).connect():
+            return True
+    except OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request, tmp_path_factory):
+    """Each database test runs once per backend; PostgreSQL gets its own database per run."""
+    if request.param == "sqlite":
+        yield "sqlite", None
+        return
+    if not postgres_reachable():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI=true and not reachable at {PG_ADMIN_URL}")
+        pytest.skip("PostgreSQL is not reachable")
+    name = f"uptake_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield "postgresql", PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(backend, tmp_path) -> str:
+    """A URL to an empty database on the current backend."""
+    kind, url = backend
+    return f"sqlite:///{tmp_path / 'uptake.db'}" if kind == "sqlite" else url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A portal on a fresh schema, with the shipped instruments synced."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": database_url,
+                      "PUBLIC_BASE_URL": "http://portal.test"})
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        sync_instruments(db.session, Path(app.config["SURVEYS_DIR"]))
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    """Two services, one vendor with two products, and an account for every role."""
+    session = db.session
+    vendor, other_vendor = Vendor(name="Northlight Health"), Vendor(name="Thrive Digital")
+    mindstep, sleepwell = Product(name="MindStep", vendor=vendor), Product(name="SleepWell",
+                                                                           vendor=vendor)
+    thrive = Product(name="Thrive iCBT", vendor=other_vendor)
+    leeds = Service(name="Leeds Talking Therapies", region="Yorkshire",
+                    programmes=[ServiceProgramme(code="depression")], products=[mindstep])
+    bristol = Service(name="Bristol Wellbeing", region="South West",
+                      programmes=[ServiceProgramme(code="anxiety")], products=[thrive])
+    session.add_all([vendor, other_vendor, mindstep, sleepwell, thrive, leeds, bristol])
+    session.flush()
+    users = {
+        "admin": create_user(session, email="admin@x.test", name="Ada Admin", password=PASSWORD,
+                             role=Role.ADMIN),
+        "lead": create_user(session, email="lead@x.test", name="Lee Lead", password=PASSWORD,
+                            role=Role.LEAD),
+        "manager": create_user(session, email="manager@x.test", name="Max Manager",
+                               password=PASSWORD, role=Role.MANAGER, service=leeds),
+        "other_manager": create_user(session, email="manager2@x.test", name="Mo Manager",
+                                     password=PASSWORD, role=Role.MANAGER, service=bristol),
+        "therapist": create_user(session, email="therapist@x.test", name="Tess Therapist",
+                                 password=PASSWORD, role=Role.THERAPIST, service=leeds),
+        "vendor": create_user(session, email="vendor@x.test", name="Vic Vendor",
+                              password=PASSWORD, role=Role.VENDOR, vendor=vendor),
+    }
+    instruments = {i.key: i for i in session.scalars(db.select(Instrument))}
+    links = {
+        "patient": create_invitation(session, service=leeds, instrument=instruments["patient"],
+                                     created_by=users["manager"], label="Poster", days_valid=30,
+                                     max_uses=100),
+        "therapist": create_invitation(session, service=leeds,
+                                       instrument=instruments["therapist"],
+                                       created_by=users["manager"], label="Team", days_valid=30,
+                                       max_uses=100),
+    }
+    session.commit()
+    return SimpleNamespace(services={"leeds": leeds, "bristol": bristol}, users=users,
+                           vendors={"northlight": vendor, "thrive": other_vendor},
+                           instruments=instruments, links=links)
+
+
+def csrf_from(html: str) -> str:
+    """Pull the CSRF token out of a rendered form."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no csrf_token in the page"
+    return match.group(1) or match.group(2)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Sign a test client in through the real form."""
+    page = client.get("/login")
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": csrf_from(page.get_data(as_text=True))})

@@ -1,0 +1,58 @@
+"""SQLite set up for several gunicorn workers; a locked database is a 503, not a 500."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select, text
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Response
+from tests.web.collect.test_routes import form_fields, patient_answers
+
+
+# These are about SQLite's own settings: run them on SQLite only, rather than skip elsewhere.
+sqlite_only = pytest.mark.parametrize("backend", [("sqlite", None)], ids=["sqlite"])
+
+
+@sqlite_only
+def test_sqlite_pragmas(app):
+    """WAL, a busy timeout and foreign keys on every connection."""
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+@sqlite_only
+def test_locked_database_answers_503_with_retry_after_and_keeps_text(world, database_url):
+    """Another writer holding the lock gives 503 + Retry-After; the form comes back filled."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": database_url, "SQLITE_BUSY_TIMEOUT_MS": 50})
+    client = app.test_client()
+    url = f"/i/{world.links['patient'].token}"
+    data = {**form_fields(client, url), **patient_answers(helped="Keep me, please 🙂")}
+    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.post(url, data=data)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "Keep me, please 🙂" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    # The lock is gone: the same form goes through without a restart.
+    assert client.post(url, data=data).status_code == 302
+    db.session.rollback()  # end this test's own read snapshot
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_unreachable_database_answers_503(tmp_path):
+    """A database that cannot be opened is a 503 on any page that needs it."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    response = app.test_client().get("/i/some-token")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
