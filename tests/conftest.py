@@ -1,5 +1,6 @@
 """Fixtures: a fresh database per test, on SQLite and on PostgreSQL."""
 
+import contextvars
 import functools
 import os
 import re
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
+from flask.testing import FlaskClient
 from sqlalchemy.exc import OperationalError
 
 import portal.domain.accounts as accounts
@@ -58,6 +60,24 @@ def backend(request, tmp_path_factory):
     admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context and session, as in production.
+
+    The app fixture holds an app context for the test's own queries; without this, Flask would
+    reuse it for requests and share g (cached CSRF tokens) and the database session with them.
+    """
+
+    def open(self, *args, **kwargs):
+        """Run the request in an empty context."""
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def fresh():
+    """The test's session with its snapshot and identity map dropped, to read what requests wrote."""
+    db.session.rollback()
+    return db.session
+
+
 @pytest.fixture
 def database_url(backend, tmp_path) -> str:
     """A URL to an empty database on the current backend."""
@@ -72,6 +92,7 @@ def app(database_url, tmp_path):
                       "SQLALCHEMY_DATABASE_URI": database_url,
                       "PUBLIC_BASE_URL": "http://portal.test"})
     app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Answer, Invitation, Response, utcnow
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, fresh, login
 
 
 def count(model) -> int:
-    """Rows in a table."""
-    return db.session.scalar(select(func.count()).select_from(model))
+    """Rows in a table, as committed."""
+    return fresh().scalar(select(func.count()).select_from(model))
 
 
 def form_fields(client, url: str) -> dict[str, str]:
@@ -50,14 +50,14 @@ def test_patient_answers_anonymously_and_sees_a_reference(client, patient_url):
     response = client.post(patient_url, data=data)
     assert response.status_code == 302
     thanks = client.get(response.headers["Location"])
-    stored = db.session.scalar(select(Response))
+    stored = fresh().scalar(select(Response))
     assert stored.reference in thanks.get_data(as_text=True)
     assert "116 123" in thanks.get_data(as_text=True)  # where to get urgent help
     assert stored.user_id is None and stored.stakeholder_group == "patient"
     assert (stored.submitted_at.hour, stored.submitted_at.minute, stored.submitted_at.second) \
         == (0, 0, 0)
     assert stored.answer_map()["support_experience"] == "The weekly messages kept me going."
-    assert db.session.get(Invitation, stored.invitation_id).uses == 1
+    assert fresh().get(Invitation, stored.invitation_id).uses == 1
 
 
 def test_emoji_rtl_and_combining_marks_are_stored_nfc(client, patient_url):
@@ -65,7 +65,7 @@ def test_emoji_rtl_and_combining_marks_are_stored_nfc(client, patient_url):
     typed = "Helped 🙂 مرحبا بكم שלום e\u0301 👩🏽‍⚕️"
     data = {**form_fields(client, patient_url), **patient_answers(helped=typed)}
     assert client.post(patient_url, data=data).status_code == 302
-    stored = db.session.scalar(select(Answer.value_text).where(Answer.item_id == "helped"))
+    stored = fresh().scalar(select(Answer.value_text).where(Answer.item_id == "helped"))
     assert stored == unicodedata.normalize("NFC", typed)
 
 
@@ -77,7 +77,7 @@ def test_resending_the_same_form_stores_one_response(client, patient_url):
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert count(Response) == 1
-    assert db.session.scalar(select(Invitation.uses).where(Invitation.token == patient_url[3:])) \
+    assert fresh().scalar(select(Invitation.uses).where(Invitation.token == patient_url[3:])) \
         == 1
 
 
@@ -90,7 +90,7 @@ def test_staff_answer_signed_in_and_see_their_submissions(client, world):
             "oric_01": "4"}
     response = client.post(url, data=data)
     assert response.status_code == 302
-    stored = db.session.scalar(select(Response))
+    stored = fresh().scalar(select(Response))
     assert stored.user_id == world.users["therapist"].id
     mine = client.get("/me/submissions").get_data(as_text=True)
     assert stored.reference in mine
@@ -115,7 +115,7 @@ def test_someone_elses_submission_is_not_found(client, world, patient_url):
     """My submissions are scoped to me."""
     data = {**form_fields(client, patient_url), **patient_answers()}
     client.post(patient_url, data=data)
-    reference = db.session.scalar(select(Response.reference))
+    reference = fresh().scalar(select(Response.reference))
     login(client, "therapist@x.test")
     assert client.get(f"/me/submissions/{reference}").status_code == 404
 
@@ -148,7 +148,7 @@ def test_bad_answers_are_refused_with_text_kept(client, patient_url, change, mes
     assert message.lower() in html.lower()
     assert typed in html
     assert count(Response) == count(Answer) == 0
-    assert db.session.scalar(select(Invitation.uses).where(Invitation.token == patient_url[3:])) \
+    assert fresh().scalar(select(Invitation.uses).where(Invitation.token == patient_url[3:])) \
         == 0
 
 
