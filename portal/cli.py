@@ -109,10 +109,10 @@ def _load_demo(responses: int, seed: int) -> None:
 def _print_logins() -> None:
     """Print one demo login per role."""
     from portal.demo.world import DEMO_DOMAIN
-    from portal.models import User
+    from portal.models import Role, User
 
-    users = db.session.scalars(select(User).where(User.email.like(f"%@{DEMO_DOMAIN}"))
-                               .order_by(User.id)).all()
+    users = sorted(db.session.scalars(select(User).where(User.email.like(f"%@{DEMO_DOMAIN}"))),
+                   key=lambda u: (list(Role).index(u.role), u.id))
     if not users:
         return
     shown: set[str] = set()

@@ -111,6 +111,22 @@ def client(app):
 
 
 @pytest.fixture
+def empty_app_runner(database_url, tmp_path):
+    """A CLI runner for an app whose database has no tables at all."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        yield app.test_cli_runner()
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()
+
+
+@pytest.fixture
 def runner(app):
     """A CLI runner for the app."""
     return app.test_cli_runner()

@@ -206,7 +206,10 @@ def _plan(rng: random.Random, total: int, start: datetime, now: datetime
         opened = start + timedelta(days=30 * PROFILES[index].started_month)
         # Activity grows as a service settles in: later months get more responses.
         when = opened + (now - opened) * (rng.random() ** 0.8)
-        events.append((index, rng.choices(groups, shares)[0], when.replace(microsecond=0)))
+        group = rng.choices(groups, shares)[0]
+        if group != "patient":  # staff answer during the working day
+            when = when.replace(hour=rng.randint(8, 17))
+        events.append((index, group, min(when, now).replace(microsecond=0)))
     yield from sorted(events, key=lambda e: e[2])
 
 

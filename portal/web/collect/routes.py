@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from portal.database import begin_write
-from portal.domain.answers import AnswersInvalid
+from portal.domain.answers import AnswersInvalid, clean_answers
 from portal.domain.invitations import InvitationUnavailable, find_invitation
 from portal.domain.scoping import own_responses, visible_services
 from portal.domain.submissions import new_idempotency_key, submit_response
@@ -112,9 +112,12 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
         if form.csrf_token.errors:
             summary.append("This form's security token was missing or out of date. Your answers "
                            "are still here: please send the form again.")
+        else:
+            # Say everything that is wrong at once, not the consent box first and answers next.
+            _add_answer_errors(form, summary, version.definition, _posted_answers())
         status = 400
     else:
-        raw = {k: v for k, v in request.form.items() if k not in META_FIELDS}
+        raw = _posted_answers()
         try:
             begin_write(db.session)
             submission = submit_response(
@@ -125,9 +128,7 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
             return redirect(url_for(".thanks", reference=reference))
         except AnswersInvalid as error:
             db.session.rollback()
-            for item_id, message in error.item_errors.items():
-                form[item_id].errors = [*form[item_id].errors, message]
-            summary.extend(error.form_errors)
+            _show_answer_errors(form, summary, error)
             status = 400
         except InvitationUnavailable as error:
             db.session.rollback()
@@ -150,6 +151,26 @@ def _render(form, version: InstrumentVersion, service: Service, summary: list[st
     """Render the survey page."""
     return render_template("collect/form.html", form=form, definition=version.definition,
                            service=service, summary=summary, invitation=invitation)
+
+
+def _posted_answers() -> dict[str, str]:
+    """The posted fields that claim to be answers (unknown ones are refused by the domain)."""
+    return {k: v for k, v in request.form.items() if k not in META_FIELDS}
+
+
+def _add_answer_errors(form, summary: list[str], definition: dict, raw: dict) -> None:
+    """Check the answers without storing them and show what is wrong."""
+    try:
+        clean_answers(definition, raw)
+    except AnswersInvalid as error:
+        _show_answer_errors(form, summary, error)
+
+
+def _show_answer_errors(form, summary: list[str], error: AnswersInvalid) -> None:
+    """Put the domain's messages beside their questions and in the summary."""
+    for item_id, message in error.item_errors.items():
+        form[item_id].errors = [*form[item_id].errors, message]
+    summary.extend(error.form_errors)
 
 
 def _version_for(instrument: Instrument, posted: str | None) -> InstrumentVersion:

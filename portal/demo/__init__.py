@@ -1,0 +1,1 @@
+"""Invented demo data for Uptake: no real person or patient is behind any of it."""
