@@ -116,7 +116,7 @@ def _print_logins() -> None:
     if not users:
         return
     shown: set[str] = set()
-    click.echo("\nDemo logins (password: %s)" % current_app.config["DEMO_PASSWORD"])
+    click.echo(f"\nDemo logins (password: {current_app.config['DEMO_PASSWORD']})")
     for user in users:
         if user.role.value in shown:
             continue

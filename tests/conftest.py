@@ -9,8 +9,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 import portal.domain.accounts as accounts
@@ -48,7 +48,7 @@ def backend(request, tmp_path_factory):
         return
     if not postgres_reachable():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI=true and not reachable at {PG_ADMIN_URL}")
+            pytest.fail(f"PostgreSQL is required under CI=true; none answers at {PG_ADMIN_URL}")
         pytest.skip("PostgreSQL is not reachable")
     name = f"uptake_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -73,7 +73,7 @@ class IsolatedClient(FlaskClient):
 
 
 def fresh():
-    """The test's session with its snapshot and identity map dropped, to read what requests wrote."""
+    """The test's session with snapshot and identity map dropped, to read what requests wrote."""
     db.session.rollback()
     return db.session
 

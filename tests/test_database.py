@@ -11,7 +11,6 @@ from portal.models import Response
 from tests.conftest import fresh
 from tests.web.collect.test_routes import form_fields, patient_answers
 
-
 # These are about SQLite's own settings: run them on SQLite only, rather than skip elsewhere.
 sqlite_only = pytest.mark.parametrize("backend", [("sqlite", None)], ids=["sqlite"])
 

@@ -1,4 +1,4 @@
-"""A realistic demo world: six services in different situations, written through the product's own write path."""
+"""A realistic demo world: six services in different situations, written by the write path."""
 
 import random
 from collections.abc import Callable, Iterator
@@ -12,8 +12,17 @@ from portal.demo.texts import THEMES_BY_GROUP, write_feedback, write_short_answe
 from portal.domain.accounts import create_user
 from portal.domain.invitations import create_invitation
 from portal.domain.submissions import new_idempotency_key, submit_response
-from portal.models import (Instrument, Invitation, Product, Role, Service, ServiceProgramme, User,
-                           Vendor, utcnow)
+from portal.models import (
+    Instrument,
+    Invitation,
+    Product,
+    Role,
+    Service,
+    ServiceProgramme,
+    User,
+    Vendor,
+    utcnow,
+)
 
 DEMO_DOMAIN = "demo.uptake.example"
 MONTHS = 18

@@ -46,7 +46,8 @@ def resolve(raw: dict, path: Path, scales: dict, blocks_dir: Path) -> dict:
         raise InstrumentError(f"{where}: id {key!r} must match the file name {path.stem!r}")
     group = _need(raw, "group", where)
     if group not in STAKEHOLDER_GROUPS:
-        raise InstrumentError(f"{where}: group {group!r} is not one of {', '.join(STAKEHOLDER_GROUPS)}")
+        raise InstrumentError(
+            f"{where}: group {group!r} is not one of {', '.join(STAKEHOLDER_GROUPS)}")
     if group == "patient" and not raw.get("consent"):
         raise InstrumentError(f"{where}: a patient instrument needs a consent statement")
     sections = []

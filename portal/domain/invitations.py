@@ -53,7 +53,8 @@ def create_invitation(session: Session, *, service: Service, instrument: Instrum
 
 def find_invitation(session: Session, token: str, now: datetime | None = None) -> Invitation:
     """Return the open invitation for a token, or raise InvitationUnavailable."""
-    invitation = session.scalar(select(Invitation).where(Invitation.token == token)) if token else None
+    invitation = (session.scalar(select(Invitation).where(Invitation.token == token))
+                  if token else None)
     if invitation is None:
         raise InvitationUnavailable("missing")
     state = invitation.state(now or utcnow())

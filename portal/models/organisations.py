@@ -56,7 +56,8 @@ class Vendor(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    products: Mapped[list["Product"]] = relationship(back_populates="vendor", order_by="Product.name")
+    products: Mapped[list["Product"]] = relationship(back_populates="vendor",
+                                                     order_by="Product.name")
 
 
 class Product(db.Model):

@@ -4,7 +4,6 @@ import base64
 from datetime import datetime
 
 import numpy as np
-
 import pytest
 
 from portal.domain.analytics import responses_per_month

@@ -6,8 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from portal.config import REPO_ROOT
-from portal.domain.instruments import (InstrumentError, content_hash, items, load_definitions,
-                                       sync_instruments)
+from portal.domain.instruments import (
+    InstrumentError,
+    content_hash,
+    items,
+    load_definitions,
+    sync_instruments,
+)
 from portal.extensions import db
 from portal.models import Instrument
 

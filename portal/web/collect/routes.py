@@ -55,9 +55,9 @@ def choose():
 @accepts_undecodable
 def staff_survey(service_id: int, key: str):
     """Answer one's own group's survey for a service while signed in."""
-    if request.method == "POST" and (done := _already_submitted()) is not None:
-        if done.user_id == current_user.id:
-            return redirect(url_for(".thanks", reference=done.reference))
+    done = _already_submitted() if request.method == "POST" else None
+    if done is not None and done.user_id == current_user.id:
+        return redirect(url_for(".thanks", reference=done.reference))
     service = db.session.scalar(visible_services(current_user).where(Service.id == service_id))
     instrument = db.session.scalar(select(Instrument).where(
         Instrument.key == key, Instrument.stakeholder_group == current_user.role.stakeholder_group))

@@ -1,7 +1,16 @@
 """Invitation links: create, list, show as QR code and poster, withdraw."""
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -75,8 +84,9 @@ def poster(invitation_id: int):
 def qr(invitation_id: int):
     """Download the QR code as SVG."""
     invitation = _own(invitation_id)
+    filename = f"uptake-link-{invitation.id}.svg"
     return Response(qr_svg(link_url(invitation)), mimetype="image/svg+xml",
-                    headers={"Content-Disposition": f'attachment; filename="uptake-link-{invitation.id}.svg"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/<int:invitation_id>/revoke", methods=["POST"])
