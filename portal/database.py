@@ -35,7 +35,18 @@ def begin_write(session) -> None:
     """Start the session's next transaction as a write transaction."""
     if isinstance(session, scoped_session):
         session = session()
+    if session.get_bind().dialect.name != "sqlite":
+        return  # PostgreSQL takes row locks as it writes; nothing to declare up front
     if session.in_transaction():
-        # Reads so far (the logged-in user, say) are finished; nothing is pending.
-        session.commit()
+        if session.connection().get_execution_options().get(IMMEDIATE):
+            return  # already a write transaction
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write must come before the first change")
+        # The read transaction only read: end it, but keep what it loaded (no re-reads), so
+        # the write lock is held just for the writes and another worker waits as little.
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
     session.connection(execution_options={IMMEDIATE: True})

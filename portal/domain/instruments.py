@@ -108,6 +108,13 @@ def sync_instruments(session: Session, directory: Path) -> list[SyncResult]:
     return results
 
 
+def current_version(session: Session, instrument: Instrument) -> InstrumentVersion:
+    """The newest version of an instrument, loaded on its own."""
+    return session.scalars(
+        select(InstrumentVersion).where(InstrumentVersion.instrument_id == instrument.id)
+        .order_by(InstrumentVersion.number.desc()).limit(1)).one()
+
+
 def items(definition: dict) -> list[dict]:
     """Return every item of a definition in order."""
     return [item for section in definition["sections"] for item in section["items"]]

@@ -5,8 +5,8 @@ import secrets
 from datetime import datetime, timedelta
 
 import segno
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from portal.models import Instrument, Invitation, Service, User, utcnow
 
@@ -53,8 +53,9 @@ def create_invitation(session: Session, *, service: Service, instrument: Instrum
 
 def find_invitation(session: Session, token: str, now: datetime | None = None) -> Invitation:
     """Return the open invitation for a token, or raise InvitationUnavailable."""
-    invitation = (session.scalar(select(Invitation).where(Invitation.token == token))
-                  if token else None)
+    query = (select(Invitation).where(Invitation.token == token)
+             .options(joinedload(Invitation.instrument), joinedload(Invitation.service)))
+    invitation = session.scalar(query) if token else None
     if invitation is None:
         raise InvitationUnavailable("missing")
     state = invitation.state(now or utcnow())
@@ -63,21 +64,24 @@ def find_invitation(session: Session, token: str, now: datetime | None = None) -
     return invitation
 
 
+# The condition sits in the UPDATE so two concurrent last uses cannot both pass. Built once.
+COUNT_USE = (
+    update(Invitation)
+    .where(Invitation.id == bindparam("invitation_id"), Invitation.uses < Invitation.max_uses,
+           Invitation.expires_at > bindparam("now"), Invitation.revoked_at.is_(None))
+    .values(uses=Invitation.uses + 1)
+    .execution_options(synchronize_session=False)
+)
+
+
 def consume_invitation(session: Session, invitation: Invitation, now: datetime) -> None:
     """Count one use in the database, refusing atomically if the link is no longer open."""
-    # The condition sits in the UPDATE so two concurrent last uses cannot both pass.
-    result = session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.uses < Invitation.max_uses,
-               Invitation.expires_at > now, Invitation.revoked_at.is_(None))
-        .values(uses=Invitation.uses + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(COUNT_USE, {"invitation_id": invitation.id, "now": now})
     if result.rowcount != 1:
         session.refresh(invitation)
         raise InvitationUnavailable(invitation.state(now) if invitation.state(now) != "open"
                                     else "used_up")
-    session.refresh(invitation, ["uses"])
+    session.expire(invitation, ["uses"])  # read again only if someone asks
 
 
 def revoke_invitation(invitation: Invitation, by: User, now: datetime | None = None) -> None:

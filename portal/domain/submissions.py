@@ -1,13 +1,14 @@
 """The one write path for a response: check, store answers, count the invitation use."""
 
+import functools
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.domain.answers import clean_answers
@@ -21,10 +22,17 @@ REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 
 @dataclass(frozen=True)
 class Submission:
-    """The stored response, and whether this call created it or found it already there."""
+    """A stored response: its id and reference, and whether this call created it."""
 
-    response: Response
+    response_id: int
+    reference: str
     created: bool
+    session: Session = field(repr=False, compare=False)
+
+    @property
+    def response(self) -> Response:
+        """Load the response itself (the write path does not need to)."""
+        return self.session.get_one(Response, self.response_id)
 
 
 def new_idempotency_key() -> str:
@@ -50,9 +58,6 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise ValueError("The form is missing its submission key; please reload the page.")
     group = version.instrument.stakeholder_group
-    existing = _by_key(session, idempotency_key)
-    if existing is not None:
-        return _same_submission(existing, version, service)
     cleaned = clean_answers(version.definition, answers)
     if group == "patient":
         user = None  # a staff member testing a patient link still leaves no trace of who
@@ -61,36 +66,50 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
     submitted_at = now.replace(hour=0, minute=0, second=0, microsecond=0) if user is None \
         and group == "patient" else now.replace(microsecond=0)
     programme = cleaned.get("programme")
+    row = {"idempotency_key": idempotency_key, "service_id": service.id,
+           "instrument_version_id": version.id,
+           "invitation_id": invitation.id if invitation else None,
+           "user_id": user.id if user else None, "stakeholder_group": group,
+           "programme": programme if isinstance(programme, str) else None,
+           "submitted_at": submitted_at}
     for _attempt in range(3):
-        response = Response(
-            reference=new_reference(), idempotency_key=idempotency_key, service_id=service.id,
-            instrument_version_id=version.id, invitation_id=invitation.id if invitation else None,
-            user_id=user.id if user else None, stakeholder_group=group,
-            programme=programme if isinstance(programme, str) else None,
-            submitted_at=submitted_at,
-            answers=[_answer(item_id, value) for item_id, value in cleaned.items()],
-        )
-        try:
-            # A savepoint: a concurrent twin with the same key loses only this insert.
-            with session.begin_nested():
-                session.add(response)
-                session.flush()
-        except IntegrityError:
+        reference = new_reference()
+        # Core, not the unit of work: this is the hot path. ON CONFLICT lets a concurrent twin
+        # with the same key wait for the first and then find it, with no savepoint.
+        response_id = session.execute(_insert_response(session.get_bind().dialect.name),
+                                      {"reference": reference, **row}).scalar()
+        if response_id is None:
             existing = _by_key(session, idempotency_key)
             if existing is not None:
-                return _same_submission(existing, version, service)
+                return _same_submission(session, existing, version, service)
             continue  # the reference collided; draw another
+        session.execute(INSERT_ANSWERS, [_answer_row(response_id, item_id, value)
+                                         for item_id, value in cleaned.items()])
         if invitation is not None:
             consume_invitation(session, invitation, now)
-        return Submission(response, created=True)
+        return Submission(response_id, reference, created=True, session=session)
     raise RuntimeError("could not draw a unique reference code")
 
 
-def _answer(item_id: str, value: str | int) -> Answer:
-    """Build an Answer row for a cleaned value."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Answer(item_id=item_id, value_int=value)
-    return Answer(item_id=item_id, value_text=str(value))
+# Built once: constructing statements is a good part of a request's cost.
+INSERT_ANSWERS = insert(Answer)
+
+
+@functools.cache
+def _insert_response(dialect: str) -> Insert:
+    """INSERT a response, doing nothing on a unique conflict, returning its id."""
+    if dialect == "postgresql":
+        return postgresql.insert(Response).on_conflict_do_nothing().returning(Response.id)
+    if dialect == "sqlite":
+        return sqlite.insert(Response).on_conflict_do_nothing().returning(Response.id)
+    raise NotImplementedError(f"Uptake supports SQLite and PostgreSQL, not {dialect}")
+
+
+def _answer_row(response_id: int, item_id: str, value: str | int) -> dict:
+    """The answers row for a cleaned value: integers and text in their own columns."""
+    number = isinstance(value, int) and not isinstance(value, bool)
+    return {"response_id": response_id, "item_id": item_id,
+            "value_int": value if number else None, "value_text": None if number else str(value)}
 
 
 def _by_key(session: Session, key: str) -> Response | None:
@@ -98,13 +117,13 @@ def _by_key(session: Session, key: str) -> Response | None:
     return session.scalar(select(Response).where(Response.idempotency_key == key))
 
 
-def _same_submission(existing: Response, version: InstrumentVersion,
+def _same_submission(session: Session, existing: Response, version: InstrumentVersion,
                      service: Service) -> Submission:
     """Return the earlier response for a retried key, refusing a key reused elsewhere."""
     if existing.service_id != service.id or existing.instrument_version.instrument_id \
             != version.instrument_id:
         raise ValueError("This submission key belongs to another form; please reload the page.")
-    return Submission(existing, created=False)
+    return Submission(existing.id, existing.reference, created=False, session=session)
 
 
 def _check_access(version: InstrumentVersion, service: Service, invitation: Invitation | None,

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal.domain.instruments import items
+from portal.models import InstrumentVersion
 
 # Posted names that are not answers.
 META_FIELDS = frozenset({"csrf_token", "submission_key", "version", "consent"})
@@ -18,7 +19,19 @@ class SurveyForm(FlaskForm):
     version = HiddenField()
 
 
-def survey_form_class(definition: dict) -> type[SurveyForm]:
+# A version's content never changes, so its form class is built once per process.
+_CLASSES: dict[str, type["SurveyForm"]] = {}
+
+
+def survey_form_class(version: InstrumentVersion) -> type["SurveyForm"]:
+    """Return the form class for an instrument version."""
+    form_class = _CLASSES.get(version.content_hash)
+    if form_class is None:
+        form_class = _CLASSES[version.content_hash] = build_form_class(version.definition)
+    return form_class
+
+
+def build_form_class(definition: dict) -> type[SurveyForm]:
     """Return a form class with one field per item of the definition."""
     attributes: dict[str, Field] = {}
     for item in items(definition):

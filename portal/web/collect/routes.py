@@ -7,6 +7,7 @@ from sqlalchemy.exc import OperationalError
 
 from portal.database import begin_write
 from portal.domain.answers import AnswersInvalid, clean_answers
+from portal.domain.instruments import current_version
 from portal.domain.invitations import InvitationUnavailable, find_invitation
 from portal.domain.scoping import own_responses, visible_services
 from portal.domain.submissions import new_idempotency_key, submit_response
@@ -15,6 +16,9 @@ from portal.models import Instrument, InstrumentVersion, Invitation, Response, S
 from portal.web.collect.forms import META_FIELDS, survey_form_class
 from portal.web.errors import busy_page
 from portal.web.guards import accepts_undecodable
+
+BUSY_MESSAGE = ("The portal is busy and could not save your answers yet. They are still here: "
+                "please send the form again in a few seconds.")
 
 bp = Blueprint("collect", __name__)
 # Survey forms check their own CSRF token (FlaskForm), so that a stale token re-shows the
@@ -26,11 +30,12 @@ csrf.exempt(bp)
 @accepts_undecodable
 def invited(token: str):
     """Answer the survey an invitation link points to."""
-    if request.method == "POST" and (done := _already_submitted()) is not None:
-        return redirect(url_for(".thanks", reference=done.reference))
     try:
         invitation = find_invitation(db.session, token)
     except InvitationUnavailable as error:
+        # A resend of a form whose response used the link's last place still finds it.
+        if request.method == "POST" and (done := _already_submitted()) is not None:
+            return redirect(url_for(".thanks", reference=done.reference))
         status = 404 if error.reason == "missing" else 410
         return render_template("collect/unavailable.html", message=str(error)), status
     user = current_user if _answers_as_staff(invitation) else None
@@ -98,7 +103,7 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
             user: User | None):
     """Render the form, or store a posted response and redirect to its confirmation."""
     version = _version_for(instrument, request.form.get("version"))
-    form = survey_form_class(version.definition)()
+    form = survey_form_class(version)()
     summary: list[str] = []
     status = 200
     if request.method == "GET":
@@ -123,7 +128,7 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
             submission = submit_response(
                 db.session, version=version, service=service, answers=raw,
                 idempotency_key=form.submission_key.data or "", invitation=invitation, user=user)
-            reference = submission.response.reference
+            reference = submission.reference
             db.session.commit()
             return redirect(url_for(".thanks", reference=reference))
         except AnswersInvalid as error:
@@ -140,8 +145,7 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
             status = 400
         except OperationalError:
             db.session.rollback()
-            summary.append("The portal is busy and could not save your answers yet. They are "
-                           "still here: please send the form again in a few seconds.")
+            summary.append(BUSY_MESSAGE)
             return busy_page(_render(form, version, service, summary, invitation))
     return _render(form, version, service, summary, invitation), status
 
@@ -176,10 +180,10 @@ def _show_answer_errors(form, summary: list[str], error: AnswersInvalid) -> None
 def _version_for(instrument: Instrument, posted: str | None) -> InstrumentVersion:
     """Use the version the form was rendered from, so a mid-answer change cannot break it."""
     if posted and posted.isdigit():
-        for version in instrument.versions:
-            if version.id == int(posted):
-                return version
-    return instrument.current
+        version = db.session.get(InstrumentVersion, int(posted))
+        if version is not None and version.instrument_id == instrument.id:
+            return version
+    return current_version(db.session, instrument)
 
 
 def _already_submitted() -> Response | None:
