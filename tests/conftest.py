@@ -110,20 +110,29 @@ def client(app):
     return app.test_client()
 
 
+def drop_everything() -> None:
+    """Drop the models' tables and Alembic's bookkeeping table."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 @pytest.fixture
-def empty_app_runner(database_url, tmp_path):
-    """A CLI runner for an app whose database has no tables at all."""
+def empty_app(database_url):
+    """An app on a database with no tables at all, for migrations and setup."""
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        yield app.test_cli_runner()
+        drop_everything()
+        yield app
         db.session.remove()
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        drop_everything()
         db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app_runner(empty_app):
+    """A CLI runner for an app whose database has no tables at all."""
+    return empty_app.test_cli_runner()
 
 
 @pytest.fixture

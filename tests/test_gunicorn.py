@@ -20,6 +20,7 @@ from portal.domain.instruments import sync_instruments
 from portal.domain.invitations import create_invitation
 from portal.extensions import db
 from portal.models import Instrument, Role, Service
+from tests.conftest import drop_everything
 
 pytestmark = pytest.mark.slow
 HIDDEN = re.compile(r'name="(csrf_token|submission_key|version)" type="hidden" value="([^"]*)"')
@@ -77,9 +78,7 @@ def served(database_url):
         except subprocess.TimeoutExpired:
             server.kill()
         with app.app_context():
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            drop_everything()
             db.engine.dispose()
 
 

@@ -201,6 +201,16 @@ def test_keyboard_only(app, desktop, patient_url, shot):
     assert responses[0].answer_map()[first] == "Typed with the keyboard only."
 
 
+def sign_in(page, email: str, tap: bool = False) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    button = page.get_by_role("button", name="Sign in")
+    button.tap() if tap else button.click()
+    page.wait_for_url(re.compile(r"/home$"))
+
+
 def test_therapist_signed_in(app, world, desktop, shot):
     """A therapist signs in, answers for their service and finds the answer again."""
     therapist_id = world.users["therapist"].id
@@ -272,16 +282,12 @@ def test_double_click_sends_once(app, world, desktop, patient_url, shot):
     assert db.session.get(Invitation, invitation_id).uses == 1
 
 
-# The tests below describe behaviour the journeys above showed to be missing; they fail
-# until the app is fixed (see the notes in each).
+# Regressions the journeys above once found: every problem at once, focusable summary links,
+# staff pages that fit a phone.
 
 
 def test_empty_patient_form_lists_every_problem_at_once(app, phone, patient_url, shot):
-    """An empty send names both problems, not the consent first and the answers next time.
-
-    Fails until portal/web/collect/routes.py checks the answers even when form.validate()
-    has already failed on the consent box.
-    """
+    """An empty send names both problems, not the consent first and the answers next time."""
     page = phone.new_page()
     page.goto(patient_url)
     page.get_by_role("button", name=SUBMIT).tap()
@@ -292,18 +298,10 @@ def test_empty_patient_form_lists_every_problem_at_once(app, phone, patient_url,
 
 
 def test_error_summary_links_reach_the_question(app, world, desktop, shot):
-    """Each link in the error summary moves focus to a control of its question.
-
-    Fails until the summary links of choice questions point at their first radio button
-    (they point at the fieldset, which cannot take focus, so focus stays on <body>).
-    """
+    """Each link in the error summary moves focus to a control of its question (radios too)."""
     db.session.rollback()
     page = desktop.new_page()
-    page.goto("/login")
-    page.get_by_label("Email address").fill("therapist@x.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/home$"))
+    sign_in(page, "therapist@x.test")
     page.goto(f"/survey/{world.services['leeds'].id}/therapist")
     db.session.rollback()
     page.get_by_role("button", name=SUBMIT).click()
@@ -321,18 +319,10 @@ def test_error_summary_links_reach_the_question(app, world, desktop, shot):
 
 
 def test_staff_pages_fit_a_phone(app, world, phone, shot):
-    """A therapist on a phone: home, the survey and a sent answer with a long URL in it.
-
-    Fails until the services table on /home and long unbroken words on
-    /me/submissions/<reference> wrap or scroll inside their box instead of widening the page.
-    """
+    """A therapist on a phone: home, the survey and a sent answer with a long URL in it."""
     db.session.rollback()
     page = phone.new_page()
-    page.goto("/login")
-    page.get_by_label("Email address").fill("therapist@x.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").tap()
-    page.wait_for_url(re.compile(r"/home$"))
+    sign_in(page, "therapist@x.test", tap=True)
     problems = []
 
     def check(where: str) -> None:

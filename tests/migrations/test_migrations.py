@@ -2,33 +2,15 @@
 
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from portal import create_app
 from portal.config import REPO_ROOT
 from portal.extensions import db
 
 MIGRATIONS = str(REPO_ROOT / "migrations")
-
-
-@pytest.fixture
-def empty_app(database_url, tmp_path):
-    """An app on an empty database, with no tables created by the tests."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        yield app
-        db.session.remove()
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        db.engine.dispose()
 
 
 def test_upgrade_from_empty_to_head_matches_the_models(empty_app):
