@@ -94,6 +94,8 @@ def revoke_invitation(invitation: Invitation, by: User, now: datetime | None = N
 def qr_svg(url: str) -> str:
     """Return an SVG QR code for a link, sized for a printed poster."""
     buffer = io.BytesIO()
+    # omitsize: a viewBox instead of a fixed size, so the page can scale it without cropping.
     segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False,
-                                    svgns=True, title="QR code for the survey link")
+                                    svgns=True, omitsize=True,
+                                    title="QR code for the survey link")
     return buffer.getvalue().decode("utf-8")
