@@ -54,7 +54,8 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
     config = {
         "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: database errors, and so logged tracebacks, never carry answers.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SURVEYS_DIR": str(REPO_ROOT / "surveys"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Ten answers of 10,000 emoji each, percent-encoded, stay under this.

@@ -55,3 +55,18 @@ def test_unreachable_database_answers_503(tmp_path):
     response = app.test_client().get("/i/some-token")
     assert response.status_code == 503
     assert response.headers["Retry-After"]
+
+
+def test_database_errors_never_carry_the_answers(app, world):
+    """A failing statement's error (which a 500 would log) hides its parameters."""
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.models import Answer
+
+    secret = "my phone number is 07700 900123"
+    with pytest.raises(IntegrityError) as error:
+        db.session.execute(Answer.__table__.insert(), {"response_id": 999_999, "item_id": "x",
+                                                       "value_text": secret})
+        db.session.flush()
+    db.session.rollback()
+    assert secret not in str(error.value)
