@@ -104,6 +104,9 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
     """Render the form, or store a posted response and redirect to its confirmation."""
     version = _version_for(instrument, request.form.get("version"))
     form = survey_form_class(version)()
+    # Kept as plain values: a rollback expires ORM objects, and the busy page must be able to
+    # show the form again without reading a database that may be down.
+    page = {"definition": version.definition, "service_name": service.name}
     summary: list[str] = []
     status = 200
     if request.method == "GET":
@@ -146,15 +149,13 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
         except OperationalError:
             db.session.rollback()
             summary.append(BUSY_MESSAGE)
-            return busy_page(_render(form, version, service, summary, invitation))
-    return _render(form, version, service, summary, invitation), status
+            return busy_page(_render(form, page, summary))
+    return _render(form, page, summary), status
 
 
-def _render(form, version: InstrumentVersion, service: Service, summary: list[str],
-            invitation: Invitation | None) -> str:
+def _render(form, page: dict, summary: list[str]) -> str:
     """Render the survey page."""
-    return render_template("collect/form.html", form=form, definition=version.definition,
-                           service=service, summary=summary, invitation=invitation)
+    return render_template("collect/form.html", form=form, summary=summary, **page)
 
 
 def _posted_answers() -> dict[str, str]:
