@@ -11,11 +11,15 @@ class AnswerError(ValueError):
 
 
 class AnswersInvalid(ValueError):
-    """Answers that cannot be stored: per-item messages plus messages about the whole form."""
+    """Answers that cannot be stored: messages per item, per section and about the whole form."""
 
-    def __init__(self, item_errors: dict[str, str], form_errors: list[str]):
-        super().__init__("; ".join([*item_errors.values(), *form_errors]))
+    def __init__(self, item_errors: dict[str, str], form_errors: list[str],
+                 section_errors: dict[str, str] | None = None):
+        section_errors = section_errors or {}
+        super().__init__("; ".join([*item_errors.values(), *section_errors.values(),
+                                    *form_errors]))
         self.item_errors = item_errors
+        self.section_errors = section_errors
         self.form_errors = form_errors
 
 
@@ -66,6 +70,7 @@ def clean_answers(definition: dict, raw: Mapping[str, object]) -> dict[str, str 
     known = {item["id"] for section in definition["sections"] for item in section["items"]}
     unknown = sorted(set(raw) - known)
     item_errors: dict[str, str] = {}
+    section_errors: dict[str, str] = {}
     form_errors: list[str] = []
     if unknown:
         form_errors.append(f"This form has no question called {', '.join(unknown)}.")
@@ -84,9 +89,9 @@ def clean_answers(definition: dict, raw: Mapping[str, object]) -> dict[str, str 
         if answered < section["min_answered"] and not any(
             item["id"] in item_errors for item in section["items"]
         ):
-            form_errors.append(min_answered_message(section))
-    if item_errors or form_errors:
-        raise AnswersInvalid(item_errors, form_errors)
+            section_errors[section["id"]] = min_answered_message(section)
+    if item_errors or section_errors or form_errors:
+        raise AnswersInvalid(item_errors, form_errors, section_errors)
     return cleaned
 
 

@@ -17,6 +17,7 @@ class SurveyForm(FlaskForm):
 
     submission_key = HiddenField()
     version = HiddenField()
+    section_errors: dict[str, str] = {}  # set per instance by the view
 
 
 # A version's content never changes, so its form class is built once per process.

@@ -176,6 +176,7 @@ def _show_answer_errors(form, summary: list[str], error: AnswersInvalid) -> None
     for item_id, message in error.item_errors.items():
         form[item_id].errors = [*form[item_id].errors, message]
     summary.extend(error.form_errors)
+    form.section_errors = error.section_errors  # linked from the summary to their section
 
 
 def _version_for(instrument: Instrument, posted: str | None) -> InstrumentVersion:

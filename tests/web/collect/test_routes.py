@@ -152,6 +152,13 @@ def test_bad_answers_are_refused_with_text_kept(client, patient_url, change, mes
         == 0
 
 
+def test_a_section_error_links_to_the_sections_first_question(client, patient_url):
+    """The summary's link for "answer at least one" lands on a control, not nowhere."""
+    data = {**form_fields(client, patient_url), "consent": "y"}
+    html = client.post(patient_url, data=data).get_data(as_text=True)
+    assert '<a href="#support_experience">Please answer at least 1 question' in html
+
+
 def test_exactly_ten_thousand_characters_is_accepted(client, patient_url):
     """The limit the form states is the limit applied."""
     data = {**form_fields(client, patient_url), **patient_answers(helped="é" * 10_000)}
