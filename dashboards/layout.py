@@ -7,6 +7,7 @@ from dashboards.figures import responses_over_time
 from portal.domain.analytics import responses_per_month
 from portal.domain.scoping import visible_services
 from portal.extensions import db
+from portal.models import Service
 
 
 def serve():
@@ -30,6 +31,14 @@ def register_callbacks(app: Dash) -> None:
     @app.callback(Output("responses-by-month", "figure"), Input("service", "value"))
     def update_responses(service_id):
         """One scoped GROUP BY query, one pure figure function."""
-        service = int(service_id) if isinstance(service_id, int | str) and \
-            str(service_id).isdigit() else None
-        return responses_over_time(responses_per_month(db.session, current_user, service))
+        return responses_over_time(
+            responses_per_month(db.session, current_user, _selected(service_id)))
+
+
+def _selected(value) -> list[int] | None:
+    """None (all services the user sees) for no choice; else the chosen id, if it is visible."""
+    if value is None:
+        return None
+    visible = set(db.session.scalars(visible_services(current_user)
+                                     .with_only_columns(Service.id)))
+    return [value] if isinstance(value, int) and value in visible else []

@@ -12,6 +12,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the portal with its blueprints and the dashboards on the same server."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(config.from_environment(Path(app.instance_path), test_config))
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -46,8 +47,18 @@ def register_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
+def register_logging(app: Flask) -> None:
+    """Redact invitation tokens from everything the app logs."""
+    from portal.log_redaction import RedactTokens
+
+    app.logger.addFilter(RedactTokens())
+
+
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per area of the portal."""
+    from portal.web.converters import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
     from portal.web.auth.routes import bp as auth
     from portal.web.collect.routes import bp as collect
     from portal.web.links.routes import bp as links

@@ -52,7 +52,7 @@ def test_unreachable_database_answers_503(tmp_path):
     """A database that cannot be opened is a 503 on any page that needs it."""
     app = create_app({"TESTING": True, "SECRET_KEY": "x",
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
-    response = app.test_client().get("/i/some-token")
+    response = app.test_client().get("/i/" + "A" * 32)
     assert response.status_code == 503
     assert response.headers["Retry-After"]
 
@@ -70,3 +70,51 @@ def test_database_errors_never_carry_the_answers(app, world):
         db.session.flush()
     db.session.rollback()
     assert secret not in str(error.value)
+
+
+@sqlite_only
+def test_locked_database_keeps_a_signed_in_therapists_answers(world, database_url):
+    """Staff get the same 503 with their text, and the page still knows who is signed in."""
+    from tests.conftest import login
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": database_url, "SQLITE_BUSY_TIMEOUT_MS": 50})
+    client = app.test_client()
+    login(client, "therapist@x.test")
+    url = f"/survey/{world.services['leeds'].id}/therapist"
+    data = {**form_fields(client, url), "role": "therapist", "programme": "depression",
+            "years_icbt": "2", "helps": "Protected Friday afternoons 🙂"}
+    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.post(url, data=data)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Protected Friday afternoons 🙂" in html and "Tess Therapist" in html
+
+
+@sqlite_only
+def test_locked_database_keeps_a_new_links_form(world, database_url):
+    """Creating a link while another writer holds the database: 503, the form still filled."""
+    from tests.conftest import csrf_from, login
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": database_url, "SQLITE_BUSY_TIMEOUT_MS": 50})
+    client = app.test_client()
+    login(client, "lead@x.test")
+    page = client.get("/links/new").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "service_id": world.services["leeds"].id,
+            "instrument_id": world.instruments["patient"].id, "label": "Clinic B poster",
+            "days_valid": 30, "max_uses": 50}
+    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.post("/links/new", data=data)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert response.status_code == 503
+    assert "Clinic B poster" in response.get_data(as_text=True)

@@ -1,5 +1,7 @@
 """Aggregate queries for the dashboards: GROUP BY in the database, scoped to the user."""
 
+from collections.abc import Collection
+
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,9 +17,12 @@ def month_of(column, dialect: str):
     return func.strftime("%Y-%m", column)
 
 
-def responses_per_month(session: Session, user: User, service_id: int | None = None
-                        ) -> pd.DataFrame:
-    """Count responses per month and stakeholder group over the services the user may see."""
+def responses_per_month(session: Session, user: User,
+                        service_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Count responses per month and stakeholder group over the services the user may see.
+
+    service_ids narrows further (None: every visible service; empty: none).
+    """
     month = month_of(Response.submitted_at, session.get_bind().dialect.name).label("month")
     query = (
         select(month, Response.stakeholder_group.label("group"), func.count().label("responses"))
@@ -26,7 +31,7 @@ def responses_per_month(session: Session, user: User, service_id: int | None = N
         .group_by(month, Response.stakeholder_group)
         .order_by(month)
     )
-    if service_id is not None:
-        query = query.where(Response.service_id == service_id)
+    if service_ids is not None:
+        query = query.where(Response.service_id.in_(list(service_ids)))
     rows = session.execute(query).all()
     return pd.DataFrame(rows, columns=["month", "group", "responses"])

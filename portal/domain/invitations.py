@@ -1,6 +1,7 @@
 """Create invitation links, check them, and draw them as QR codes."""
 
 import io
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from portal.models import Instrument, Invitation, Service, User, utcnow
 
 MAX_USES_LIMIT = 100_000
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_DAYS = 730
 
 
@@ -53,9 +55,11 @@ def create_invitation(session: Session, *, service: Service, instrument: Instrum
 
 def find_invitation(session: Session, token: str, now: datetime | None = None) -> Invitation:
     """Return the open invitation for a token, or raise InvitationUnavailable."""
+    if not TOKEN.match(token or ""):
+        raise InvitationUnavailable("missing")  # not a token's shape: no need to ask the database
     query = (select(Invitation).where(Invitation.token == token)
              .options(joinedload(Invitation.instrument), joinedload(Invitation.service)))
-    invitation = session.scalar(query) if token else None
+    invitation = session.scalar(query)
     if invitation is None:
         raise InvitationUnavailable("missing")
     state = invitation.state(now or utcnow())

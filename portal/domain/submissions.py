@@ -16,6 +16,7 @@ from portal.domain.invitations import consume_invitation
 from portal.models import Answer, InstrumentVersion, Invitation, Response, Service, User, utcnow
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+REFERENCE = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
 # No 0/O, 1/I/L, U: a reference read aloud over the phone survives.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 

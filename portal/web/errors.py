@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask, current_app, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -35,7 +36,7 @@ def csrf_error(error: CSRFError):
 
 def database_unavailable(error: OperationalError):
     """Answer a locked or unreachable database with 503 and Retry-After, not 500."""
-    db.session.rollback()
+    forget_session()
     # The statement may carry answers; log only its kind.
     log.warning("database unavailable on %s %s: %s", request.method, request.endpoint,
                 type(error.orig).__name__)
@@ -45,7 +46,14 @@ def database_unavailable(error: OperationalError):
 def busy_page(body: str | None = None):
     """Return a 503 response asking the client to retry shortly."""
     seconds = current_app.config["RETRY_AFTER_SECONDS"]
-    body = body or render_template(
-        "errors/error.html", code=503, title="Busy for a moment",
-        message=f"The portal could not reach its database. Please try again in {seconds} seconds.")
+    # A page of its own, not base.html: the signed-in header would ask the database again.
+    body = body or render_template("errors/unavailable.html", seconds=seconds)
     return body, 503, {"Retry-After": str(seconds)}
+
+
+def forget_session() -> None:
+    """Roll back, keeping the signed-in user readable for the page (a rollback expires it)."""
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False) and user in db.session:
+        db.session.expunge(user)
+    db.session.rollback()

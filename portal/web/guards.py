@@ -12,8 +12,18 @@ def accepts_undecodable(view):
 
 
 def register_guards(app: Flask) -> None:
-    """Register the guard; it must run before CSRFProtect parses the form."""
+    """Register the guards; they must run before CSRFProtect parses the form."""
+    app.before_request(refuse_odd_requests)
     app.before_request(refuse_invalid_utf8)
+
+
+def refuse_odd_requests() -> None:
+    """Refuse what no page of ours sends: NUL in the URL, forms as multipart."""
+    if "\x00" in request.path or b"%00" in request.query_string:
+        abort(404)
+    if request.method == "POST" and request.mimetype == "multipart/form-data":
+        # Our forms are url-encoded; multipart would bypass the UTF-8 check below.
+        abort(415, description="Forms are sent url-encoded; this one came as multipart.")
 
 
 def refuse_invalid_utf8() -> None:

@@ -114,3 +114,15 @@ def test_the_service_list_shows_only_visible_services(client, world):
     login(client, "manager@x.test")
     layout = client.get("/dash/_dash-layout").get_data(as_text=True)
     assert "Leeds Talking Therapies" in layout and "Bristol Wellbeing" not in layout
+
+
+@pytest.mark.parametrize("value", ["²", "1", 99999999999999999999, -1, [1], {"id": 1}])
+def test_odd_callback_values_are_not_a_500(client, world, value):
+    """Anything but a visible service id shows nothing, with a 200."""
+    add_patient_responses(world, "leeds", datetime(2026, 3, 5, 10), 2)
+    login(client, "manager@x.test")
+    client.get("/dash/")
+    response = client.post(CALLBACK, json=callback_body(value),
+                           headers={"X-CSRFToken": csrf_cookie(client)})
+    assert response.status_code == 200
+    assert figure_total(response) == 0

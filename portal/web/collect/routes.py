@@ -10,11 +10,16 @@ from portal.domain.answers import AnswersInvalid, clean_answers
 from portal.domain.instruments import current_version
 from portal.domain.invitations import InvitationUnavailable, find_invitation
 from portal.domain.scoping import own_responses, visible_services
-from portal.domain.submissions import new_idempotency_key, submit_response
+from portal.domain.submissions import (
+    IDEMPOTENCY_KEY,
+    REFERENCE,
+    new_idempotency_key,
+    submit_response,
+)
 from portal.extensions import csrf, db
 from portal.models import Instrument, InstrumentVersion, Invitation, Response, Service, User
 from portal.web.collect.forms import META_FIELDS, survey_form_class
-from portal.web.errors import busy_page
+from portal.web.errors import busy_page, forget_session
 from portal.web.guards import accepts_undecodable
 
 BUSY_MESSAGE = ("The portal is busy and could not save your answers yet. They are still here: "
@@ -74,6 +79,8 @@ def staff_survey(service_id: int, key: str):
 @bp.route("/thanks/<reference>")
 def thanks(reference: str):
     """Confirm a submission with its reference code."""
+    if not REFERENCE.match(reference):
+        abort(404)
     response = db.session.scalar(select(Response).where(Response.reference == reference))
     if response is None:
         abort(404)
@@ -92,6 +99,8 @@ def my_submissions():
 @login_required
 def my_submission(reference: str):
     """Show one of the signed-in user's own submissions."""
+    if not REFERENCE.match(reference):
+        abort(404)
     response = db.session.scalar(own_responses(current_user).where(Response.reference == reference))
     if response is None:
         abort(404)
@@ -147,7 +156,7 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
             summary.append(str(error))
             status = 400
         except OperationalError:
-            db.session.rollback()
+            forget_session()
             summary.append(BUSY_MESSAGE)
             return busy_page(_render(form, page, summary))
     return _render(form, page, summary), status
@@ -181,7 +190,7 @@ def _show_answer_errors(form, summary: list[str], error: AnswersInvalid) -> None
 
 def _version_for(instrument: Instrument, posted: str | None) -> InstrumentVersion:
     """Use the version the form was rendered from, so a mid-answer change cannot break it."""
-    if posted and posted.isdigit():
+    if posted and posted.isascii() and posted.isdigit() and len(posted) <= 18:
         version = db.session.get(InstrumentVersion, int(posted))
         if version is not None and version.instrument_id == instrument.id:
             return version
@@ -191,7 +200,7 @@ def _version_for(instrument: Instrument, posted: str | None) -> InstrumentVersio
 def _already_submitted() -> Response | None:
     """Find the response an earlier send of this same form made."""
     key = request.form.get("submission_key", "")
-    if not key:
+    if not IDEMPOTENCY_KEY.match(key):
         return None
     return db.session.scalar(select(Response).where(Response.idempotency_key == key))
 

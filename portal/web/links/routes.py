@@ -14,13 +14,18 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from wtforms.fields.choices import SelectChoice
 
+from portal.database import begin_write
 from portal.domain.invitations import create_invitation, qr_svg, revoke_invitation
 from portal.domain.scoping import manageable_invitations, manageable_services
 from portal.extensions import db
 from portal.models import Instrument, Invitation, utcnow
+from portal.web.errors import busy_page
 from portal.web.links.forms import InvitationForm
+
+BUSY = "The portal is busy and could not create the link yet; please send the form again."
 
 bp = Blueprint("links", __name__, url_prefix="/links")
 
@@ -53,13 +58,20 @@ def new():
     if form.validate_on_submit():
         service = next(s for s in services if s.id == form.service_id.data)
         instrument = next(i for i in instruments if i.id == form.instrument_id.data)
-        invitation = create_invitation(
-            db.session, service=service, instrument=instrument, created_by=current_user,
-            label=form.label.data or "", days_valid=form.days_valid.data,
-            max_uses=form.max_uses.data)
-        db.session.commit()
+        try:
+            begin_write(db.session)
+            invitation = create_invitation(
+                db.session, service=service, instrument=instrument, created_by=current_user,
+                label=form.label.data or "", days_valid=form.days_valid.data,
+                max_uses=form.max_uses.data)
+            invitation_id = invitation.id
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
+            flash(BUSY)
+            return busy_page(render_template("links/new.html", form=form))
         flash("The link is ready. Share it, or print the poster with its QR code.")
-        return redirect(url_for(".show", invitation_id=invitation.id))
+        return redirect(url_for(".show", invitation_id=invitation_id))
     return render_template("links/new.html", form=form), 400 if form.errors else 200
 
 
@@ -92,6 +104,7 @@ def qr(invitation_id: int):
 @bp.route("/<int:invitation_id>/revoke", methods=["POST"])
 def revoke(invitation_id: int):
     """Withdraw a link."""
+    begin_write(db.session)
     invitation = _own(invitation_id)
     revoke_invitation(invitation, current_user)
     db.session.commit()
