@@ -306,9 +306,9 @@ def test_error_summary_links_reach_the_question(app, world, desktop, shot):
     db.session.rollback()
     page.get_by_role("button", name=SUBMIT).click()
     links = page.get_by_role("alert").get_by_role("link")
-    expect(links).to_have_count(3)  # role, programme, years_icbt
+    expect(links).to_have_count(4)  # the feedback section, role, programme, years_icbt
     shot(page, "1-errors")
-    for index in range(3):
+    for index in range(4):
         link = links.nth(index)
         target = link.get_attribute("href")
         link.click()
