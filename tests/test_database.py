@@ -1,6 +1,7 @@
 """SQLite set up for several gunicorn workers; a locked database is a 503, not a 500."""
 
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select, text
@@ -15,6 +16,25 @@ from tests.web.collect.test_routes import form_fields, patient_answers
 sqlite_only = pytest.mark.parametrize("backend", [("sqlite", None)], ids=["sqlite"])
 
 
+def impatient_client(database_url: str):
+    """A client of an app whose SQLite writers wait only 50 ms for the lock."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                       "SQLALCHEMY_DATABASE_URI": database_url,
+                       "SQLITE_BUSY_TIMEOUT_MS": 50}).test_client()
+
+
+@contextmanager
+def write_lock_held(database_url: str):
+    """Hold SQLite's write lock from another connection, as another worker would."""
+    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
 @sqlite_only
 def test_sqlite_pragmas(app):
     """WAL, a busy timeout and foreign keys on every connection."""
@@ -27,18 +47,11 @@ def test_sqlite_pragmas(app):
 @sqlite_only
 def test_locked_database_answers_503_with_retry_after_and_keeps_text(world, database_url):
     """Another writer holding the lock gives 503 + Retry-After; the form comes back filled."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": database_url, "SQLITE_BUSY_TIMEOUT_MS": 50})
-    client = app.test_client()
+    client = impatient_client(database_url)
     url = f"/i/{world.links['patient'].token}"
     data = {**form_fields(client, url), **patient_answers(helped="Keep me, please 🙂")}
-    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock_held(database_url):
         response = client.post(url, data=data)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Keep me, please 🙂" in response.get_data(as_text=True)
@@ -77,20 +90,13 @@ def test_locked_database_keeps_a_signed_in_therapists_answers(world, database_ur
     """Staff get the same 503 with their text, and the page still knows who is signed in."""
     from tests.conftest import login
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": database_url, "SQLITE_BUSY_TIMEOUT_MS": 50})
-    client = app.test_client()
+    client = impatient_client(database_url)
     login(client, "therapist@x.test")
     url = f"/survey/{world.services['leeds'].id}/therapist"
     data = {**form_fields(client, url), "role": "therapist", "programme": "depression",
             "years_icbt": "2", "helps": "Protected Friday afternoons 🙂"}
-    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock_held(database_url):
         response = client.post(url, data=data)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     html = response.get_data(as_text=True)
     assert response.status_code == 503
     assert "Protected Friday afternoons 🙂" in html and "Tess Therapist" in html
@@ -101,20 +107,13 @@ def test_locked_database_keeps_a_new_links_form(world, database_url):
     """Creating a link while another writer holds the database: 503, the form still filled."""
     from tests.conftest import csrf_from, login
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": database_url, "SQLITE_BUSY_TIMEOUT_MS": 50})
-    client = app.test_client()
+    client = impatient_client(database_url)
     login(client, "lead@x.test")
     page = client.get("/links/new").get_data(as_text=True)
     data = {"csrf_token": csrf_from(page), "service_id": world.services["leeds"].id,
             "instrument_id": world.instruments["patient"].id, "label": "Clinic B poster",
             "days_valid": 30, "max_uses": 50}
-    blocker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock_held(database_url):
         response = client.post("/links/new", data=data)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert response.status_code == 503
     assert "Clinic B poster" in response.get_data(as_text=True)
