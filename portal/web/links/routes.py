@@ -22,7 +22,7 @@ from portal.domain.invitations import create_invitation, qr_svg, revoke_invitati
 from portal.domain.scoping import manageable_invitations, manageable_services
 from portal.extensions import db
 from portal.models import Instrument, Invitation, utcnow
-from portal.web.errors import busy_page
+from portal.web.errors import busy_page, forget_session
 from portal.web.links.forms import InvitationForm
 
 BUSY = "The portal is busy and could not create the link yet; please send the form again."
@@ -67,7 +67,7 @@ def new():
             invitation_id = invitation.id
             db.session.commit()
         except OperationalError:
-            db.session.rollback()
+            forget_session()
             flash(BUSY)
             return busy_page(render_template("links/new.html", form=form))
         flash("The link is ready. Share it, or print the poster with its QR code.")
