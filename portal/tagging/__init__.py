@@ -1,0 +1,1 @@
+"""Coding responses against codebooks; the static embedding model ships in model/."""
