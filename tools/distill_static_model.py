@@ -21,7 +21,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent.parent / "portal" / "tagging" / "model"
-MODEL_CARD = """# uptake-minilm-static-256
+MODEL_CARD = """---
+library_name: model2vec
+license: apache-2.0
+base_model: sentence-transformers/all-MiniLM-L6-v2
+tags: [embeddings, static-embeddings]
+---
+
+# uptake-minilm-static-256
 
 The static embedding model Uptake's tagger ships with, so that coding runs offline on a CPU.
 
