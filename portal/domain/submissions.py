@@ -80,7 +80,7 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
         response_id = session.execute(_insert_response(session.get_bind().dialect.name),
                                       {"reference": reference, **row}).scalar()
         if response_id is None:
-            existing = _by_key(session, idempotency_key)
+            existing = find_submission(session, idempotency_key)
             if existing is not None:
                 return _same_submission(session, existing, version, service)
             continue  # the reference collided; draw another
@@ -113,8 +113,10 @@ def _answer_row(response_id: int, item_id: str, value: str | int) -> dict:
             "value_int": value if number else None, "value_text": None if number else str(value)}
 
 
-def _by_key(session: Session, key: str) -> Response | None:
-    """Find the response an idempotency key already made."""
+def find_submission(session: Session, key: str) -> Response | None:
+    """Find the response an idempotency key already made; a malformed key finds nothing."""
+    if not IDEMPOTENCY_KEY.match(key or ""):
+        return None  # not a key's shape (NUL, say): no need to ask the database
     return session.scalar(select(Response).where(Response.idempotency_key == key))
 
 

@@ -11,8 +11,8 @@ from portal.domain.instruments import current_version
 from portal.domain.invitations import InvitationUnavailable, find_invitation
 from portal.domain.scoping import own_responses, visible_services
 from portal.domain.submissions import (
-    IDEMPOTENCY_KEY,
     REFERENCE,
+    find_submission,
     new_idempotency_key,
     submit_response,
 )
@@ -199,10 +199,7 @@ def _version_for(instrument: Instrument, posted: str | None) -> InstrumentVersio
 
 def _already_submitted() -> Response | None:
     """Find the response an earlier send of this same form made."""
-    key = request.form.get("submission_key", "")
-    if not IDEMPOTENCY_KEY.match(key):
-        return None
-    return db.session.scalar(select(Response).where(Response.idempotency_key == key))
+    return find_submission(db.session, request.form.get("submission_key", ""))
 
 
 def _answers_as_staff(invitation: Invitation) -> bool:

@@ -1,5 +1,6 @@
 """The survey form: answering by link and signed in, and every kind of bad input."""
 
+import re
 import unicodedata
 from datetime import timedelta
 
@@ -21,12 +22,8 @@ def form_fields(client, url: str) -> dict[str, str]:
     page = client.get(url)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    import re
-
     hidden = dict(re.findall(r'name="(submission_key|version)" type="hidden" value="([^"]*)"',
                              html))
-    hidden.update(re.findall(r'id="(submission_key|version)" name="\1" type="hidden" '
-                             r'value="([^"]*)"', html))
     hidden["csrf_token"] = csrf_from(html)
     assert set(hidden) == {"csrf_token", "submission_key", "version"}, hidden
     return hidden
