@@ -58,6 +58,8 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SURVEYS_DIR": str(REPO_ROOT / "surveys"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Set: background jobs go to RQ workers (`flask jobs worker`); empty: a thread here.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # Ten answers of 10,000 emoji each, percent-encoded, stay under this.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,

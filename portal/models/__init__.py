@@ -1,13 +1,33 @@
 """Typed SQLAlchemy models; import from here."""
 
+from portal.models.audit import AuditEvent
 from portal.models.clock import utcnow
+from portal.models.coding import (
+    AgreementSnapshot,
+    Codebook,
+    CodebookVersion,
+    Coding,
+    CodingSample,
+    Tag,
+    TaggerState,
+)
 from portal.models.instruments import Instrument, InstrumentVersion
 from portal.models.invitations import Invitation
+from portal.models.jobs import Job
 from portal.models.organisations import Product, Service, ServiceProgramme, Vendor, service_products
 from portal.models.responses import Answer, Response
 from portal.models.users import Role, User
 
 __all__ = [
+    "AgreementSnapshot",
+    "AuditEvent",
+    "Codebook",
+    "CodebookVersion",
+    "Coding",
+    "CodingSample",
+    "Job",
+    "Tag",
+    "TaggerState",
     "Answer",
     "Instrument",
     "InstrumentVersion",

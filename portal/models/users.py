@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), index=True)
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Leads always code; other staff code only when a lead or admin designates them.
+    is_coder: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     service: Mapped[Service | None] = relationship()
@@ -80,6 +82,18 @@ class User(UserMixin, db.Model):
         if self.role is Role.VENDOR:
             return any(p.vendor_id == self.vendor_id for p in service.products)
         return False
+
+    @property
+    def can_code(self) -> bool:
+        """May this user review machine tags and code answers (within services they see)?"""
+        if self.role is Role.VENDOR:
+            return False  # suppliers never read raw feedback text
+        return self.sees_every_service or self.is_coder
+
+    @property
+    def can_edit_codebooks(self) -> bool:
+        """May this user change codebooks? Leads and admins, whose changes apply everywhere."""
+        return self.sees_every_service
 
     def can_manage_invitations(self, service: Service) -> bool:
         """May this user create and revoke invitation links for the service?"""
