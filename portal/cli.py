@@ -18,7 +18,9 @@ users_cli = AppGroup("users", help="Staff accounts.")
 
 def register(app: Flask) -> None:
     """Add the command groups to the app."""
-    for group in (instruments_cli, demo_cli, users_cli):
+    from portal.tag_cli import GROUP_GROUPS
+
+    for group in (instruments_cli, demo_cli, users_cli, *GROUP_GROUPS):
         app.cli.add_command(group)
     app.cli.add_command(setup)
 
@@ -87,10 +89,13 @@ def setup(demo: bool):
 
 
 def _sync():
-    """Sync instruments and commit."""
+    """Sync instruments, seed missing codebooks and commit."""
+    from portal.domain.codebooks import sync_codebooks
     from portal.domain.instruments import sync_instruments
 
-    results = sync_instruments(db.session, Path(current_app.config["SURVEYS_DIR"]))
+    surveys = Path(current_app.config["SURVEYS_DIR"])
+    results = sync_instruments(db.session, surveys)
+    sync_codebooks(db.session, surveys)
     db.session.commit()
     return results
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 import portal.domain.accounts as accounts
 from portal import create_app
 from portal.domain.accounts import create_user
+from portal.domain.codebooks import sync_codebooks
 from portal.domain.instruments import sync_instruments
 from portal.domain.invitations import create_invitation
 from portal.extensions import db
@@ -97,6 +98,7 @@ def app(database_url, tmp_path):
         db.drop_all()
         db.create_all()
         sync_instruments(db.session, Path(app.config["SURVEYS_DIR"]))
+        sync_codebooks(db.session, Path(app.config["SURVEYS_DIR"]))
         db.session.commit()
         yield app
         db.session.remove()
@@ -183,6 +185,38 @@ def world(app):
     return SimpleNamespace(services={"leeds": leeds, "bristol": bristol}, users=users,
                            vendors={"northlight": vendor, "thrive": other_vendor},
                            instruments=instruments, links=links)
+
+
+PATIENT_TEXTS = [
+    {"helped": "My supporter always replied within a day and remembered what I wrote.",
+     "hindered": "The app kept logging me out halfway through a module."},
+    {"helped": "Doing the exercises on my phone at night, whenever it suited me.",
+     "hindered": "The examples were all about office jobs, nothing like my life."},
+    {"helped": "Being told I was doing well after each small step kept me going.",
+     "hindered": "Nobody seemed to read my diary; the replies felt copied and pasted."},
+    {"helped": "The worksheets were clear and easy to find.",
+     "hindered": "I never knew who could see what I wrote, so I held back."},
+]
+
+
+@pytest.fixture
+def coded(world):
+    """The world plus a designated coder and patient responses coded by the engine."""
+    from portal.domain.submissions import new_idempotency_key, submit_response
+
+    session = db.session
+    world.users["coder"] = create_user(session, email="coder@x.test", name="Cora Coder",
+                                       password=PASSWORD, role=Role.THERAPIST,
+                                       service=world.services["leeds"])
+    world.users["coder"].is_coder = True
+    version = world.instruments["patient"].current
+    world.responses = [
+        submit_response(session, version=version, service=world.services["leeds"],
+                        answers={"programme": "depression", **texts},
+                        idempotency_key=new_idempotency_key(), invitation=world.links["patient"])
+        for texts in PATIENT_TEXTS]
+    session.commit()
+    return world
 
 
 def csrf_from(html: str) -> str:

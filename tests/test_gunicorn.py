@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from portal import create_app
 from portal.config import REPO_ROOT
 from portal.domain.accounts import create_user
+from portal.domain.codebooks import sync_codebooks
 from portal.domain.instruments import sync_instruments
 from portal.domain.invitations import create_invitation
 from portal.extensions import db
@@ -44,6 +45,7 @@ def served(database_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "gunicorn-test"})
     with app.app_context():
         sync_instruments(db.session, Path(app.config["SURVEYS_DIR"]))
+        sync_codebooks(db.session, Path(app.config["SURVEYS_DIR"]))
         service = Service(name="Leeds", region="Yorkshire")
         db.session.add(service)
         lead = create_user(db.session, email="lead@x.test", name="Lead",

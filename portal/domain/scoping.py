@@ -49,3 +49,10 @@ def own_responses(user: User) -> Select[tuple[Response]]:
     """The user's own submissions, newest first."""
     return (select(Response).where(Response.user_id == user.id)
             .order_by(Response.submitted_at.desc(), Response.id.desc()))
+
+
+def codable_condition(user: User, service_id_column=Response.service_id) -> ColumnElement[bool]:
+    """A SQL condition admitting the services whose answers the user may code."""
+    if not user.can_code:
+        return false()
+    return service_condition(user, service_id_column)

@@ -11,6 +11,12 @@ def accepts_undecodable(view):
     return view
 
 
+def accepts_upload(view):
+    """Mark a view that takes a file upload, the one place multipart is allowed."""
+    view.accepts_upload = True
+    return view
+
+
 def register_guards(app: Flask) -> None:
     """Register the guards; they must run before CSRFProtect parses the form."""
     app.before_request(refuse_odd_requests)
@@ -22,6 +28,9 @@ def refuse_odd_requests() -> None:
     if "\x00" in request.path or b"%00" in request.query_string:
         abort(404)
     if request.method == "POST" and request.mimetype == "multipart/form-data":
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "accepts_upload", False):
+            return  # a file field; its text fields are only the CSRF token
         # Our forms are url-encoded; multipart would bypass the UTF-8 check below.
         abort(415, description="Forms are sent url-encoded; this one came as multipart.")
 
