@@ -1,6 +1,6 @@
 """Invented open-ended feedback about implementing iCBT, for the demo world.
 
-Every phrasing (in phrases/, one TOML file per group) was written for the demo; none comes from
+Every phrasing (in the codebook's phrase bank, surveys/codebooks/phrases/, one TOML file per group) was written for the demo; none comes from
 a real person. Phrasings are
 clauses without a final full stop, so they can be joined with "but", "and" or "so"; they may
 use the slots {programme} ("the depression programme") and {product} ("MindStep").
@@ -14,7 +14,8 @@ from pathlib import Path
 GROUPS = ("therapist", "service_manager", "vendor", "patient")
 POLARITIES = ("barrier", "facilitator", "neutral")
 
-_PHRASE_DIR = Path(__file__).with_name("phrases")
+_PHRASE_DIR = Path(__file__).resolve().parents[2] / "surveys" / "codebooks" / "phrases" / \
+    "icbt-implementation"
 
 
 def _load_phrases(group: str) -> dict[str, dict[str, tuple[str, ...]]]:

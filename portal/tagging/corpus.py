@@ -2,6 +2,8 @@
 
 import re
 
+from portal.tagging.phrase_bank import phrases
+
 # Sentences end at . ; or : followed by space; include notes are lists of cases joined this way.
 _SENTENCE = re.compile(r"(?<=[.;:])\s+")
 # Coder instructions ("Code ...", "Also code ...") are not how respondents talk; drop the verb.
@@ -41,4 +43,10 @@ def training_set(definition: dict) -> tuple[list[str], list[int]]:
         for text in theme_texts(theme):
             texts.append(text)
             labels.append(index)
+    # The phrase bank speaks in respondents' voices, which the coder-facing notes do not.
+    index_of = {theme["id"]: i for i, theme in enumerate(definition["themes"])}
+    for theme_id, _, _, text in phrases(definition.get("id", "")):
+        if theme_id in index_of:
+            texts.append(text)
+            labels.append(index_of[theme_id])
     return texts, labels

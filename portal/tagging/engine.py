@@ -71,10 +71,10 @@ class Correction:
 
 
 def _polarity_function() -> Callable[[str], tuple[str, float]]:
-    """The polarity classifier, imported on first use so codebooks without polarity skip it."""
-    from portal.tagging.polarity import polarity_of
+    """The polarity method, imported on first use so codebooks without polarity skip it."""
+    from portal.tagging.lean import polarity
 
-    return polarity_of
+    return polarity
 
 
 def definition_hash(definition: dict) -> str:

@@ -297,15 +297,24 @@ def score(text: str) -> float:
 
 
 def polarity_of(text: str) -> tuple[str, float]:
-    """('barrier' | 'facilitator' | 'neutral', confidence in [0,1]) for a clause or a whole response."""  # noqa: E501
+    """('barrier' | 'facilitator' | 'neutral', confidence in [0,1]) for a passage."""
+    label, confidence, _ = assess(text)
+    return label, confidence
+
+
+def assess(text: str) -> tuple[str, float, bool]:
+    """polarity_of plus whether any cue was found (without one, neutral only means unknown)."""
     lex = _lexicon()
     total, any_cue = 0.0, False
     for sentence in _sentences(_tokens(text)):
         value, cue = _sentence_score(lex, *sentence)
         total, any_cue = total + value, any_cue or cue
     if abs(total) >= THRESHOLD:
-        return (FACILITATOR if total > 0 else BARRIER), round(abs(total) / (abs(total) + 0.5), 3)
+        return (FACILITATOR if total > 0 else BARRIER), round(abs(total) / (abs(total) + 0.5),
+                                                              3), True
     if not text.strip():
-        return NEUTRAL, 0.0
+        return NEUTRAL, 0.0, False
     # No cue at all: a plain description; cues that cancel out: mixed with no lean.
-    return NEUTRAL, 0.5 if not any_cue else round(0.6 - 0.3 * abs(total) / THRESHOLD, 3)
+    if not any_cue:
+        return NEUTRAL, 0.5, False
+    return NEUTRAL, round(0.6 - 0.3 * abs(total) / THRESHOLD, 3), True
