@@ -50,7 +50,8 @@ def test_jsonl_in_one_object_per_line_out_in_order(runner, tmp_path, codebook):
 def test_csv_with_a_text_column(runner, tmp_path):
     """CSV input works the same, quoted commas and newlines included."""
     path = tmp_path / "in.csv"
-    path.write_text('id,text,role\n1,"My caseload is far too big, I cannot review everyone, not at all.",therapist\n'
+    path.write_text('id,text,role\n'
+                    '1,"My caseload is far too big, I cannot review everyone.",therapist\n'
                     '2,"Licences cost too much,\nand the budget is cut.",service_manager\n',
                     encoding="utf-8")
     result = runner.invoke(args=["tag", "file", str(path), "--codebook",

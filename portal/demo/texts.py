@@ -1,9 +1,10 @@
 """Invented open-ended feedback about implementing iCBT, for the demo world.
 
-Every phrasing (in the codebook's phrase bank, surveys/codebooks/phrases/, one TOML file per group) was written for the demo; none comes from
-a real person. Phrasings are
-clauses without a final full stop, so they can be joined with "but", "and" or "so"; they may
-use the slots {programme} ("the depression programme") and {product} ("MindStep").
+Every phrasing (in the codebook's phrase bank, surveys/codebooks/phrases/, one TOML file per
+group) was written for Uptake; none comes from a real person. The tagger learns from the same
+bank, so the demo's coding is easier than real feedback. Phrasings are clauses without a final
+full stop, so they can be joined with "but", "and" or "so"; they may use the slots
+{programme} ("the depression programme") and {product} ("MindStep").
 """
 
 import random

@@ -141,10 +141,10 @@ def _check(version: CodebookVersion, tags: Sequence[TagInput], text_length: int)
                 raise ReviewError(f"Choose barrier, facilitator or neutral for {tag.theme}.")
         elif tag.polarity is not None:
             raise ReviewError("This codebook does not code polarity.")
-        if tag.span_start is not None or tag.span_end is not None:
-            if tag.span_start is None or tag.span_end is None or \
-                    not 0 <= tag.span_start < tag.span_end <= text_length:
-                raise ReviewError(f"The passage marked for {tag.theme} is not in the answer.")
+        marked = tag.span_start is not None or tag.span_end is not None
+        if marked and (tag.span_start is None or tag.span_end is None
+                       or not 0 <= tag.span_start < tag.span_end <= text_length):
+            raise ReviewError(f"The passage marked for {tag.theme} is not in the answer.")
 
 
 def _unique(tags: Sequence[TagInput]) -> list[TagInput]:
