@@ -181,7 +181,7 @@ def load_demo(session: Session, *, password: str, responses: int = 2400, seed: i
 def _service_staff(session: Session, service: Service, password: str) -> dict[str, User]:
     """Create a manager and a therapist account for a service."""
     slug, town = service.name.split()[0].lower(), service.name.split()[0]
-    return {
+    staff = {
         "service_manager": create_user(session, email=f"manager.{slug}@{DEMO_DOMAIN}",
                                        name=f"{town} Manager", password=password,
                                        role=Role.MANAGER, service=service),
@@ -189,6 +189,9 @@ def _service_staff(session: Session, service: Service, password: str) -> dict[st
                                  name=f"{town} Therapist", password=password,
                                  role=Role.THERAPIST, service=service),
     }
+    # One therapist is a designated coder, so the demo shows coding by staff beside the lead.
+    staff["therapist"].is_coder = slug == "leeds"
+    return staff
 
 
 def _vendors(session: Session) -> dict[str, Product]:
