@@ -95,27 +95,44 @@ def codebook_definition(key: str) -> dict:
 @click.option("--codebook", "codebook", required=True, help="Codebook id.")
 def tag_file_command(path: str, codebook: str):
     """Tag every text in PATH (JSON Lines or CSV; - for stdin) and print JSON lines."""
-    from portal.tagging.engine import Tagger
+    from portal.tagging.lean import polarity
 
     try:
         raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read {path}: {error}") from None
     records = read_records(raw, path)
-    tagger = Tagger.for_definition(codebook_definition(codebook))
+    tagger = _tagger(codebook)
     out = sys.stdout
     with tqdm(total=len(records), desc="Tagging", unit="text", file=sys.stderr,
               disable=None) as bar:
         for start in range(0, len(records), BATCH):
             chunk = records[start:start + BATCH]
-            for result in tagger.tag([t for t, _ in chunk], [g for _, g in chunk]):
+            results = tagger.tag([t for t, _ in chunk], [g for _, g in chunk])
+            for (text, _), result in zip(chunk, results, strict=True):
+                # Codebooks without polarity still owe the contract one: the answer's lean.
+                lean = result.polarity or polarity(text)[0]
                 out.write(json.dumps({"themes": result.themes,
                                       "scores": {k: round(float(v), 4)
                                                  for k, v in result.scores.items()},
-                                      "polarity": result.polarity or "neutral"},
-                                     ensure_ascii=False) + "\n")
+                                      "polarity": lean}, ensure_ascii=False) + "\n")
             bar.update(len(chunk))
     out.flush()
+
+
+def _tagger(key: str):
+    """The engine the portal uses for this codebook (retrained, if so), else the default."""
+    from portal.domain.codebooks import current_version
+    from portal.domain.tagging import tagger_for
+    from portal.tagging.engine import Tagger
+
+    try:
+        version = current_version(db.session, key)
+        if version is not None:
+            return tagger_for(db.session, version)
+    except SQLAlchemyError:
+        db.session.rollback()  # no database yet: tag with the shipped codebook
+    return Tagger.for_definition(codebook_definition(key))
 
 
 @tag_cli.command("rerun")
