@@ -3,11 +3,10 @@
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.database import begin_write
-from portal.domain.codebooks import current_versions
 from portal.domain.instruments import items
 from portal.models import (
     Answer,
@@ -26,7 +25,7 @@ MIN_TEXT_CHARS = 3
 BATCH = 500
 INSERT_CODINGS = insert(Coding).returning(Coding.id, sort_by_parameter_order=True)
 INSERT_TAGS = insert(Tag)
-_TAGGERS: dict[tuple[str, int], Tagger] = {}
+_PLANS: dict[tuple[int, str, int], "Plan"] = {}
 
 
 @dataclass(frozen=True)
@@ -39,24 +38,61 @@ class TextAnswer:
     group: str
 
 
-def tagger_for(session: Session, version: CodebookVersion) -> Tagger:
-    """The engine for a codebook version: retrained on reviewers' decisions when there are any."""
-    state = session.execute(
-        select(TaggerState.id, TaggerState.revision).where(
-            TaggerState.codebook_version_id == version.id)
-        .order_by(TaggerState.revision.desc()).limit(1)).first()
-    key = (version.content_hash, state.id if state else 0)
-    tagger = _TAGGERS.get(key)
-    if tagger is None:
-        if state is None:
+@dataclass(frozen=True)
+class Plan:
+    """What tagging needs of one current codebook version, kept between requests."""
+
+    version_id: int
+    groups: frozenset[str]
+    tagger: Tagger
+
+
+def _latest_state():
+    """A scalar subquery: the newest retrained state of a codebook version, if any."""
+    return (select(func.max(TaggerState.id))
+            .where(TaggerState.codebook_version_id == CodebookVersion.id)
+            .scalar_subquery())
+
+
+def _plan(session: Session, version_id: int, content_hash: str, state_id: int | None) -> Plan:
+    """The cached plan for a version and state, built (definition loaded) only on a miss."""
+    key = (version_id, content_hash, state_id or 0)
+    plan = _PLANS.get(key)
+    if plan is None:
+        version = session.get_one(CodebookVersion, version_id)
+        if state_id is None:
             tagger = Tagger.for_definition(version.definition)
         else:
-            stored = session.get_one(TaggerState, state.id)
-            tagger = Tagger.from_state(version.definition, stored.state)
-        if len(_TAGGERS) > 32:
-            _TAGGERS.clear()  # old versions pile up only after many edits; rebuilding is cheap
-        _TAGGERS[key] = tagger
-    return tagger
+            tagger = Tagger.from_state(version.definition,
+                                       session.get_one(TaggerState, state_id).state)
+        if len(_PLANS) > 32:
+            _PLANS.clear()  # old versions pile up only after many edits; rebuilding is cheap
+        plan = _PLANS[key] = Plan(version_id, frozenset(version.definition.get("groups", [])),
+                                  tagger)
+    return plan
+
+
+def current_plans(session: Session) -> list[Plan]:
+    """One plan per codebook's current version, from one small query per call.
+
+    The query returns only ids and hashes, so a codebook edit or a retraining in any worker is
+    seen at the next submission, while definitions and taggers stay cached.
+    """
+    newest = select(CodebookVersion.codebook_id, func.max(CodebookVersion.number).label("n")) \
+        .group_by(CodebookVersion.codebook_id).subquery()
+    rows = session.execute(
+        select(CodebookVersion.id, CodebookVersion.content_hash, _latest_state())
+        .join(newest, (newest.c.codebook_id == CodebookVersion.codebook_id)
+              & (newest.c.n == CodebookVersion.number))
+        .order_by(CodebookVersion.codebook_id)).all()
+    return [_plan(session, *row) for row in rows]
+
+
+def tagger_for(session: Session, version: CodebookVersion) -> Tagger:
+    """The engine for a codebook version: retrained on reviewers' decisions when there are any."""
+    state_id = session.scalar(select(func.max(TaggerState.id))
+                              .where(TaggerState.codebook_version_id == version.id))
+    return _plan(session, version.id, version.content_hash, state_id).tagger
 
 
 def taggable(text: object) -> bool:
@@ -68,37 +104,38 @@ def tag_answers(session: Session, answers: Sequence[TextAnswer],
                 versions: Iterable[CodebookVersion] | None = None) -> int:
     """Store a machine coding of each answer under every codebook that codes its group.
 
+    All codings go in one INSERT and all tags in another, whatever the number of codebooks.
     Returns the number of codings written; the caller commits.
     """
     answers = [a for a in answers if taggable(a.text)]
     if not answers:
         return 0
     if versions is None:
-        versions = current_versions(session)
-    written = 0
-    for version in versions:
-        mine = [a for a in answers if a.group in version.definition.get("groups", [])]
+        plans = current_plans(session)
+    else:
+        plans = [Plan(v.id, frozenset(v.definition.get("groups", [])), tagger_for(session, v))
+                 for v in versions]
+    codings, mentions = [], []
+    for plan in plans:
+        mine = [a for a in answers if a.group in plan.groups]
         if not mine:
             continue
-        tagger = tagger_for(session, version)
-        results = tagger.tag([a.text for a in mine], [a.group for a in mine])
-        written += _store(session, version, tagger, mine, results)
-    return written
-
-
-def _store(session: Session, version: CodebookVersion, tagger: Tagger,
-           answers: Sequence[TextAnswer], results: Sequence[Result]) -> int:
-    """Insert one machine coding per answer and its tags, in two statements."""
-    ids = session.execute(INSERT_CODINGS, [
-        {"answer_id": a.answer_id, "response_id": a.response_id,
-         "codebook_version_id": version.id, "made_against_version_id": version.id,
-         "kind": MACHINE, "tagger": tagger.name, "tagger_version": tagger.version,
-         "uncertainty": uncertainty(result), "current": True, "needs_review": False}
-        for a, result in zip(answers, results, strict=True)]).scalars().all()
+        results = plan.tagger.tag([a.text for a in mine], [a.group for a in mine])
+        for answer, result in zip(mine, results, strict=True):
+            codings.append({
+                "answer_id": answer.answer_id, "response_id": answer.response_id,
+                "codebook_version_id": plan.version_id,
+                "made_against_version_id": plan.version_id, "kind": MACHINE,
+                "tagger": plan.tagger.name, "tagger_version": plan.tagger.version,
+                "uncertainty": uncertainty(result), "current": True, "needs_review": False})
+            mentions.append(result.mentions)
+    if not codings:
+        return 0
+    ids = session.execute(INSERT_CODINGS, codings).scalars().all()
     tags = [{"coding_id": coding_id, "theme": m.theme, "score": round(float(m.score), 4),
              "polarity": m.polarity, "span_start": m.start, "span_end": m.end,
              "carried_from": None}
-            for coding_id, result in zip(ids, results, strict=True) for m in result.mentions]
+            for coding_id, found in zip(ids, mentions, strict=True) for m in found]
     if tags:
         session.execute(INSERT_TAGS, tags)
     return len(ids)
