@@ -12,3 +12,16 @@ preload_app = False
 # No access log by default: invitation URLs carry tokens and logs must not.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """Build the coding engine before the worker takes requests, not in someone's submission."""
+    from portal.domain.tagging import warm_up
+    from portal.extensions import db
+
+    app = worker.wsgi
+    try:
+        with app.app_context():
+            warm_up(db.session)
+    except Exception:  # no database yet, say: the first submission builds it instead
+        worker.log.warning("could not warm up the coding engine", exc_info=True)

@@ -19,6 +19,8 @@ from portal.models import Job, User, utcnow
 log = logging.getLogger(__name__)
 QUEUE = "uptake"
 Progress = Callable[[int, int], None]
+# In-process jobs' threads, so that waiting for a job also waits for its clean-up.
+_THREADS: dict[int, threading.Thread] = {}
 
 
 def enqueue(kind: str, params: dict, actor: User | None = None) -> Job:
@@ -36,8 +38,10 @@ def enqueue(kind: str, params: dict, actor: User | None = None) -> Job:
         Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
             "portal.jobs.run_in_worker", job.id, job_timeout=6 * 3600)
     else:
-        threading.Thread(target=_run_in_thread, args=(app, job.id), daemon=True,
-                         name=f"uptake-job-{job.id}").start()
+        thread = threading.Thread(target=_run_in_thread, args=(app, job.id), daemon=True,
+                                  name=f"uptake-job-{job.id}")
+        _THREADS[job.id] = thread
+        thread.start()
     return job
 
 
@@ -95,6 +99,10 @@ def wait(job_id: int, timeout: float = 600, tick: Progress | None = None) -> Job
             seen = (job.done, job.total or 0)
             tick(*seen)
         if job.finished or time.monotonic() > deadline:
+            db.session.rollback()  # end the read, so nothing of ours holds the database
+            thread = _THREADS.pop(job_id, None)
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
             return job
         time.sleep(0.2)
 

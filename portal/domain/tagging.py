@@ -202,3 +202,10 @@ def choose_parts(version: CodebookVersion, passages: list[str], parts: list[str]
     tagger = Tagger.for_definition(version.definition)
     return [max(parts, key=lambda p, r=result: r.scores.get(p, 0.0))
             for result in tagger.tag(passages)]
+
+
+def warm_up(session: Session) -> None:
+    """Load the model and build every current codebook's tagger (about a second, once)."""
+    for plan in current_plans(session):
+        plan.tagger.tag(["Warming up the engine: it works, but there is no time."])
+    session.rollback()
