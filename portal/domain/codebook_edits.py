@@ -94,6 +94,13 @@ def apply_change(session: Session, codebook: Codebook, definition: dict, *, acto
     the theme split and its parts; ``choose(version, passages, parts)`` picks a part for each
     passage (the engine's best guess); those codings are flagged for review.
     """
+    new_ids = {t["id"] for t in definition["themes"]}
+    targets = set((renamed or {}).values()) | set(split[1] if split else ())
+    if targets - new_ids:
+        raise CodebookError(f"{', '.join(sorted(targets - new_ids))} is not a theme of the "
+                            "changed codebook.")
+    if split and choose is None:
+        raise CodebookError("A split needs the engine to choose where its tags go.")
     previous = current_version(session, codebook.key)
     if previous is not None:
         _check_nothing_orphaned(session, previous, definition, renamed, split)

@@ -54,6 +54,10 @@ def validate(definition: dict) -> dict:
     if not themes:
         raise CodebookError(f"{where}: a codebook needs at least one theme")
     seen: set[str] = set()
+    for kind, entries in (("nodes", nodes), ("themes", themes)):
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise CodebookError(f"{where}: {kind}[{index}] must be a table")
     node_ids = {node.get("id") for node in nodes}
     for kind, entries in (("nodes", nodes), ("themes", themes)):
         for index, entry in enumerate(entries):

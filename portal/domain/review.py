@@ -70,9 +70,11 @@ def queue_size(session: Session, user: User, version: CodebookVersion) -> int:
 
 def codable_answer(session: Session, user: User, answer_id: int) -> Answer | None:
     """The answer if the user may code it; None hides whether it exists."""
+    # Only open-text answers are coded, and only they have a machine coding (choices do not).
+    machine_coded = exists().where(Coding.answer_id == Answer.id, Coding.kind == MACHINE)
     return session.scalar(select(Answer).join(Response, Response.id == Answer.response_id)
                           .where(Answer.id == answer_id, Answer.value_text.is_not(None),
-                                 codable_condition(user)))
+                                 machine_coded, codable_condition(user)))
 
 
 def codings_of(session: Session, answer: Answer, version: CodebookVersion) -> list[Coding]:
@@ -110,7 +112,9 @@ def save_coding(session: Session, user: User, answer: Answer, version: CodebookV
     mine = select(Coding.id).where(
         Coding.answer_id == answer.id, Coding.codebook_version_id == version.id,
         Coding.current.is_(True), Coding.kind == kind,
-        Coding.coder_id == user.id if kind == HUMAN else Coding.kind == RECONCILED)
+        Coding.coder_id == user.id if kind == HUMAN else Coding.kind == RECONCILED,
+        # A blind coding and one made in the queue are separate; neither replaces the other.
+        Coding.sample_id.is_(None) if sample is None else Coding.sample_id == sample.id)
     previous_ids = session.scalars(mine).all()
     previous = [session.get_one(Coding, i) for i in previous_ids]
     engine = machine_coding(codings_of(session, answer, version))

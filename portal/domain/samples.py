@@ -111,7 +111,10 @@ def sample_codings(session: Session, sample: CodingSample) -> dict[str, dict[int
     coders: dict[str, dict[int, set[str]]] = {}
     rows = session.scalars(select(Coding).where(
         Coding.answer_id.in_(sample.answer_ids), Coding.current.is_(True),
-        (Coding.sample_id == sample.id) | (Coding.kind == MACHINE))).all()
+        (Coding.sample_id == sample.id)
+        | ((Coding.kind == MACHINE) & Coding.codebook_version_id.in_(
+            select(CodebookVersion.id).where(
+                CodebookVersion.codebook_id == sample.codebook_id))))).all()
     for coding in rows:
         if coding.kind == RECONCILED:
             continue

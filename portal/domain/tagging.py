@@ -20,12 +20,13 @@ from portal.models import (
 from portal.models.coding import MACHINE
 from portal.tagging.engine import Result, Tagger
 
-# Answers shorter than this say nothing a theme could describe ("n/a", "-").
-MIN_TEXT_CHARS = 3
+# Answers shorter than this say nothing a theme could describe ("ok", "-").
+MIN_TEXT_CHARS = 4
+EMPTY_REPLIES = frozenset({"n/a", "none", "nope", "nil", "nothing", "no comment", "no comments"})
 BATCH = 500
 INSERT_CODINGS = insert(Coding).returning(Coding.id, sort_by_parameter_order=True)
 INSERT_TAGS = insert(Tag)
-_PLANS: dict[tuple[int, str, int], "Plan"] = {}
+_PLANS: dict[tuple[str, int, str, int], "Plan"] = {}
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ def _latest_state():
 
 def _plan(session: Session, version_id: int, content_hash: str, state_id: int | None) -> Plan:
     """The cached plan for a version and state, built (definition loaded) only on a miss."""
-    key = (version_id, content_hash, state_id or 0)
+    # Ids restart in every database: its URL keeps two databases' engines apart (tests, or
+    # one process serving two databases).
+    key = (str(session.get_bind().url), version_id, content_hash, state_id or 0)
     plan = _PLANS.get(key)
     if plan is None:
         version = session.get_one(CodebookVersion, version_id)
@@ -97,7 +100,10 @@ def tagger_for(session: Session, version: CodebookVersion) -> Tagger:
 
 def taggable(text: object) -> bool:
     """True for an answer worth coding."""
-    return isinstance(text, str) and len(text.strip()) >= MIN_TEXT_CHARS
+    if not isinstance(text, str):
+        return False
+    stripped = text.strip()
+    return len(stripped) >= MIN_TEXT_CHARS and stripped.lower().rstrip(".!") not in EMPTY_REPLIES
 
 
 def tag_answers(session: Session, answers: Sequence[TextAnswer],
