@@ -60,11 +60,13 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = DatabaseIdConverter
     from portal.web.auth.routes import bp as auth
+    from portal.web.codebooks.routes import bp as codebooks
+    from portal.web.coding.routes import bp as coding
     from portal.web.collect.routes import bp as collect
     from portal.web.links.routes import bp as links
     from portal.web.main.routes import bp as main
 
-    for blueprint in (main, auth, collect, links):
+    for blueprint in (main, auth, collect, links, coding, codebooks):
         app.register_blueprint(blueprint)
 
 

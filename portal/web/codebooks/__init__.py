@@ -1,0 +1,1 @@
+"""Codebooks in the portal: browse, edit, version, exchange, re-run the engine."""

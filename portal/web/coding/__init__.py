@@ -1,0 +1,1 @@
+"""Coding: review queue, blind double-coding, reconciliation, agreement."""
