@@ -120,6 +120,18 @@ def items(definition: dict) -> list[dict]:
     return [item for section in definition["sections"] for item in section["items"]]
 
 
+_TEXT_ITEMS: dict[str, frozenset[str]] = {}
+
+
+def text_item_ids(version: InstrumentVersion) -> frozenset[str]:
+    """The open-text item ids of a version, worked out once per version."""
+    found = _TEXT_ITEMS.get(version.content_hash)
+    if found is None:
+        found = frozenset(i["id"] for i in items(version.definition) if i["type"] == "text")
+        _TEXT_ITEMS[version.content_hash] = found
+    return found
+
+
 def _section(raw: dict, where: str, scales: dict) -> dict:
     """Check one section and resolve its items."""
     section_items = [_item(item, f"{where}.items[{i}]", scales)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.domain.answers import clean_answers
-from portal.domain.instruments import items
+from portal.domain.instruments import text_item_ids
 from portal.domain.invitations import consume_invitation
 from portal.domain.tagging import TextAnswer, tag_answers
 from portal.models import Answer, InstrumentVersion, Invitation, Response, Service, User, utcnow
@@ -89,7 +89,7 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
         stored = session.execute(INSERT_ANSWERS, [_answer_row(response_id, item_id, value)
                                                   for item_id, value in cleaned.items()]).all()
         # Tagged here, in the same transaction: a stored response always has its tags.
-        texts = _text_items(version)
+        texts = text_item_ids(version)
         tag_answers(session, [TextAnswer(answer_id, response_id, cleaned[item_id], group)
                               for answer_id, item_id in stored if item_id in texts])
         if invitation is not None:
@@ -102,16 +102,6 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
 INSERT_ANSWERS = insert(Answer).returning(Answer.id, Answer.item_id, sort_by_parameter_order=True)
 
 
-_TEXT_ITEMS: dict[str, frozenset[str]] = {}
-
-
-def _text_items(version: InstrumentVersion) -> frozenset[str]:
-    """The open-text item ids of a version, worked out once per version."""
-    found = _TEXT_ITEMS.get(version.content_hash)
-    if found is None:
-        found = frozenset(i["id"] for i in items(version.definition) if i["type"] == "text")
-        _TEXT_ITEMS[version.content_hash] = found
-    return found
 
 
 @functools.cache

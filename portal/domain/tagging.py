@@ -1,5 +1,7 @@
 """Run the auto-tagger over stored answers: on submission, on a re-run, and after retraining."""
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -7,7 +9,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.database import begin_write
-from portal.domain.instruments import items
+from portal.domain.answers import AnswersInvalid, clean_answers
+from portal.domain.instruments import items, text_item_ids
 from portal.models import (
     Answer,
     CodebookVersion,
@@ -126,7 +129,7 @@ def tag_answers(session: Session, answers: Sequence[TextAnswer],
         mine = [a for a in answers if a.group in plan.groups]
         if not mine:
             continue
-        results = plan.tagger.tag([a.text for a in mine], [a.group for a in mine])
+        results = _tag(plan.tagger, [(a.text, a.group) for a in mine])
         for answer, result in zip(mine, results, strict=True):
             codings.append({
                 "answer_id": answer.answer_id, "response_id": answer.response_id,
@@ -145,6 +148,52 @@ def tag_answers(session: Session, answers: Sequence[TextAnswer],
     if tags:
         session.execute(INSERT_TAGS, tags)
     return len(ids)
+
+
+def precode(session: Session, version: InstrumentVersion, answers: dict[str, object]) -> None:
+    """Run the engine on a submission's texts ahead of its write, keeping the results.
+
+    The web layer calls this before it takes SQLite's write lock, so the engine's few
+    milliseconds are not spent holding it; tag_answers then finds the results ready.
+    """
+    try:
+        cleaned = clean_answers(version.definition, answers)  # as the write path will see them
+    except AnswersInvalid:
+        return  # the write path will say what is wrong
+    group = version.instrument.stakeholder_group
+    wanted = [(text, group) for item, text in cleaned.items()
+              if item in text_item_ids(version) and taggable(text)]
+    if wanted:
+        for plan in current_plans(session):
+            if group in plan.groups:
+                _tag(plan.tagger, wanted)
+
+
+# Results of the last few hundred (engine, text, group) triples: enough for the submissions
+# in flight in one worker, small enough to forget quickly.
+_RESULTS: OrderedDict[tuple[int, str, str], tuple[Tagger, Result]] = OrderedDict()
+_RESULTS_MAX = 256
+_results_lock = threading.Lock()
+
+
+def _tag(tagger: Tagger, pairs: Sequence[tuple[str, str]]) -> list[Result]:
+    """tagger.tag on (text, group) pairs, reusing results precode left behind."""
+    found: list[Result | None] = []
+    with _results_lock:
+        for text, group in pairs:
+            hit = _RESULTS.get((id(tagger), text, group))
+            # The tagger itself is kept with the result, so a reused id() cannot mislead.
+            found.append(hit[1] if hit is not None and hit[0] is tagger else None)
+    missing = [i for i, result in enumerate(found) if result is None]
+    if missing:
+        fresh = tagger.tag([pairs[i][0] for i in missing], [pairs[i][1] for i in missing])
+        with _results_lock:
+            for i, result in zip(missing, fresh, strict=True):
+                found[i] = result
+                _RESULTS[(id(tagger), *pairs[i])] = (tagger, result)
+            while len(_RESULTS) > _RESULTS_MAX:
+                _RESULTS.popitem(last=False)
+    return found
 
 
 def uncertainty(result: Result) -> float:

@@ -283,3 +283,19 @@ def test_choose_parts_picks_one_of_the_parts_per_passage(app):
     chosen = choose_parts(version, passages, ["tech_bugs", "costs_funding"])
     assert chosen == ["tech_bugs", "costs_funding"]
     assert choose_parts(version, [], ["tech_bugs", "costs_funding"]) == []
+
+
+def test_precode_does_the_engine_s_work_before_the_write(world, monkeypatch):
+    """After precode, the write path stores the same coding without running the engine."""
+    answers = {"programme": "depression",
+               "hindered": "The app kept logging me out.\r\nIt was maddening."}
+    tagging.precode(db.session, world.instruments["patient"].current, answers)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the engine ran inside the write")
+
+    monkeypatch.setattr(Tagger, "tag", refuse)
+    submission = submit_patient(world, answers)
+    db.session.commit()
+    themes = {t.theme for c in codings_of_response(submission.response_id) for t in c.tags}
+    assert "tech_bugs" in themes

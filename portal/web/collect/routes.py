@@ -16,6 +16,7 @@ from portal.domain.submissions import (
     new_idempotency_key,
     submit_response,
 )
+from portal.domain.tagging import precode
 from portal.extensions import csrf, db
 from portal.models import Instrument, InstrumentVersion, Invitation, Response, Service, User
 from portal.web.collect.forms import META_FIELDS, survey_form_class
@@ -136,6 +137,7 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
     else:
         raw = _posted_answers()
         try:
+            precode(db.session, version, raw)
             begin_write(db.session)
             submission = submit_response(
                 db.session, version=version, service=service, answers=raw,
