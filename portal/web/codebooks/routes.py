@@ -306,3 +306,18 @@ def job_status(job_id: int):
 def theme_label(theme_id: str, definition: dict) -> str:
     """A theme's label in a definition, or its id."""
     return labels(definition).get(theme_id, theme_id)
+
+
+@bp.app_template_filter("audit_summary")
+def audit_summary(values: dict | None) -> str:
+    """An audit event's before or after as one readable line (long lists as a count)."""
+    parts = []
+    for key, value in (values or {}).items():
+        if value in (None, [], "", {}):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(map(str, value)) if len(value) <= 6 else f"{len(value)} themes"
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} → {v}" for k, v in value.items())
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    return " · ".join(parts)
