@@ -2,6 +2,7 @@
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,23 +26,29 @@ def load_model() -> StaticModel:
     return _model
 
 
-_last: tuple[tuple[str, ...], np.ndarray] | None = None
+# The last few batches encoded: a patient's answer is coded under three codebooks in a row,
+# with polarity look-ups in between, so it is encoded once.
+_recent: "OrderedDict[tuple[str, ...], np.ndarray]" = OrderedDict()
+_RECENT_MAX = 8
+_recent_lock = threading.Lock()
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
     """Unit-length float32 rows, one per text; empty texts give zero rows."""
-    global _last
     if not texts:
         return np.zeros((0, load_model().dim), dtype=np.float32)
     key = tuple(texts)
-    last = _last  # one read: another thread may replace it
-    if last is not None and last[0] == key:
-        # A patient's answer is coded under three codebooks in a row: encode it once.
-        return last[1]
+    with _recent_lock:
+        hit = _recent.get(key)
+    if hit is not None:
+        return hit
     # Forking worker processes costs more than it saves for the batch sizes the portal sends.
     vectors = load_model().encode(list(texts), use_multiprocessing=False).astype(np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors = vectors / np.maximum(norms, 1e-9)
-    vectors.flags.writeable = False  # shared with the next identical call
-    _last = (key, vectors)
+    vectors.flags.writeable = False  # shared with the next identical calls
+    with _recent_lock:
+        _recent[key] = vectors
+        while len(_recent) > _RECENT_MAX:
+            _recent.popitem(last=False)
     return vectors
