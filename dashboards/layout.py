@@ -1,44 +1,81 @@
-"""The dashboards' layout and callbacks (the overview page for now)."""
+"""The dashboards' shell: navigation, the filter bar in the URL, the page router, CSV export."""
 
-from dash import Dash, Input, Output, dcc, html
+import pandas as pd
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask_login import current_user
 
-from dashboards.figures import responses_over_time
-from portal.domain.analytics import responses_per_month
-from portal.domain.scoping import visible_services
-from portal.extensions import db
-from portal.models import Service
+from dashboards import data, filters
+from dashboards.exports import STAFF_ONLY, SUPPRESSIBLE, filename, to_csv
+from dashboards.pages import PAGES
+
+PREFIX = "/dash/"
 
 
 def serve():
-    """Build the layout per request, so the service list is the signed-in user's."""
+    """Build the layout per request, so the filter bar offers the signed-in user's services."""
     if not current_user.is_authenticated:
         return html.Div("Please sign in.")
-    services = db.session.scalars(visible_services(current_user)).all()
-    options = [{"label": s.name, "value": s.id} for s in services]
     return html.Div(className="dash-page", children=[
-        html.Header([html.A("← Portal", href="/home"), html.H1("Overview")]),
-        html.Label("Service", htmlFor="service"),
-        dcc.Dropdown(id="service", options=options, placeholder="All services you can see",
-                     clearable=True),
-        dcc.Graph(id="responses-by-month", config={"displaylogo": False}),
+        dcc.Location(id="url", refresh="callback-nav"),
+        dcc.Download(id="download"),
+        html.Header(className="dash-header", children=[
+            html.A("← Portal", href="/home"),
+            html.H1("Uptake dashboards"),
+            html.Nav(id="dash-nav", **{"aria-label": "Dashboards"}, children=[
+                dcc.Link(page.TITLE, href=PREFIX + path, id=f"nav-{path or 'overview'}")
+                for path, page in PAGES.items()]),
+        ]),
+        filters.bar(current_user),
+        html.Main(id="page", className="dash-content", children=[]),
     ])
 
 
+def page_for(pathname: str | None):
+    """The page module a path names (unknown paths: None)."""
+    path = (pathname or PREFIX).removeprefix(PREFIX.rstrip("/")).strip("/")
+    return PAGES.get(path)
+
+
 def register_callbacks(app: Dash) -> None:
-    """Attach this page's callbacks to one Dash app."""
+    """Attach every page's callbacks to one Dash app (never globally)."""
+    filters.register_callbacks(app)
+    for page in PAGES.values():
+        page.register_callbacks(app)
 
-    @app.callback(Output("responses-by-month", "figure"), Input("service", "value"))
-    def update_responses(service_id):
-        """One scoped GROUP BY query, one pure figure function."""
-        return responses_over_time(
-            responses_per_month(db.session, current_user, _selected(service_id)))
+    nav_ids = [f"nav-{path or 'overview'}" for path in PAGES]
 
+    @app.callback(Output("page", "children"),
+                  *[Output(i, "className") for i in nav_ids],
+                  *[Output(i, "href") for i in nav_ids],
+                  Input("url", "pathname"), Input("url", "search"))
+    def route(pathname, search):
+        """Show the page the path names; keep the filters on every navigation link."""
+        page = page_for(pathname)
+        hrefs = [PREFIX + path + (search or "") for path in PAGES]
+        classes = ["current" if page is p else "" for p in PAGES.values()]
+        if ctx.triggered_id == "url" and "url.pathname" not in ctx.triggered_prop_ids:
+            return no_update, *classes, *hrefs  # only the filters changed
+        if page is None:
+            return html.P("No such dashboard."), *classes, *hrefs
+        return page.layout(), *classes, *hrefs
 
-def _selected(value) -> list[int] | None:
-    """None (all services the user sees) for no choice; else the chosen id, if it is visible."""
-    if value is None:
-        return None
-    visible = set(db.session.scalars(visible_services(current_user)
-                                     .with_only_columns(Service.id)))
-    return [value] if isinstance(value, int) and value in visible else []
+    @app.callback(Output("download", "data"),
+                  Input({"type": "csv", "chart": ALL}, "n_clicks"), State("url", "search"),
+                  prevent_initial_call=True)
+    def export_csv(clicks, search):
+        """The clicked chart's data as CSV: scoped, suppressed cells spelled out, defused."""
+        if not isinstance(ctx.triggered_id, dict) or not any(clicks or []):
+            return no_update
+        name = ctx.triggered_id.get("chart")
+        if name not in data.SOURCES or not ctx.triggered[0].get("value"):
+            return no_update
+        view = filters.current(search)
+        try:
+            frame = data.get(name, current_user, view)
+        except data.NotReady:
+            return no_update
+        if not isinstance(frame, pd.DataFrame):
+            return no_update
+        k = data.k_for_view(view, staff_only=name in STAFF_ONLY)
+        content = to_csv(frame, SUPPRESSIBLE.get(name, []), k)
+        return dcc.send_string(content, filename(name), type="text/csv")

@@ -65,8 +65,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.collect.routes import bp as collect
     from portal.web.links.routes import bp as links
     from portal.web.main.routes import bp as main
+    from portal.web.reports.routes import bp as reports
 
-    for blueprint in (main, auth, collect, links, coding, codebooks):
+    for blueprint in (main, auth, collect, links, coding, codebooks, reports):
         app.register_blueprint(blueprint)
 
 

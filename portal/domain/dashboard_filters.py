@@ -48,12 +48,13 @@ class Filters:
         """Parse a query string, dropping anything malformed rather than failing the page."""
         raw = parse_qs(query.lstrip("?"), keep_blank_values=False)
         services = tuple(sorted({int(v) for v in raw.get("service", [])
-                                 if v.isdigit() and len(v) < 19}))
+                                 if v.isascii() and v.isdigit() and len(v) < 19}))
         groups = tuple(g for g in STAKEHOLDER_GROUPS if g in raw.get("group", []))
         programmes = tuple(sorted({p for p in raw.get("programme", []) if PROGRAMME.match(p)}))
         codebook = next((c for c in raw.get("codebook", []) if CODEBOOK_KEY.match(c)),
                         DEFAULT_CODEBOOK)
-        version = next((int(v) for v in raw.get("version", []) if v.isdigit() and len(v) < 9),
+        version = next((int(v) for v in raw.get("version", [])
+                        if v.isascii() and v.isdigit() and len(v) < 9),
                        None)
         return cls(services, groups, programmes, _date(raw.get("from")), _date(raw.get("to")),
                    codebook, version)

@@ -28,7 +28,8 @@ def test_a_view_round_trips_through_its_query_string():
 def test_malformed_values_are_dropped_not_fatal():
     """Junk in a shared link gives the default view, never an error."""
     view = Filters.from_query("service=abc&service=99999999999999999999&group=surgeon"
-                              "&from=yesterday&codebook=../etc&version=-1&programme=%3Cb%3E")
+                              "&from=yesterday&codebook=../etc&version=-1&programme=%3Cb%3E"
+                              "&service=%C2%B2&version=%C2%B2")
     assert view == Filters()
 
 

@@ -1,0 +1,6 @@
+"""The dashboards' pages: each module has TITLE, layout() and register_callbacks(app)."""
+
+from dashboards.pages import overview, readiness, strategies, themes
+
+# path under /dash/ → page module, in navigation order
+PAGES = {"": overview, "themes": themes, "readiness": readiness, "strategies": strategies}

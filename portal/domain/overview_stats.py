@@ -1,0 +1,103 @@
+"""The overview's numbers: activity, invitation uptake and data freshness, each one GROUP BY.
+
+Every query is scoped by `response_conditions(user, filters)` (or the same service condition
+on invitations), so a service the user may not see contributes nothing.
+"""
+
+from datetime import datetime, time
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.domain.analytics import month_of
+from portal.domain.dashboard_filters import Filters, response_conditions
+from portal.domain.scoping import service_condition
+from portal.models import Coding, Instrument, InstrumentVersion, Invitation, Response, Service, User
+
+DIMENSIONS = ("service", "group", "instrument", "month")
+
+
+def responses_by(session: Session, user: User, filters: Filters, dimension: str) -> pd.DataFrame:
+    """Responses per service, stakeholder group, instrument or month: columns key, label,
+    responses (one GROUP BY)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    query = select(func.count(Response.id).label("responses")) \
+        .where(*response_conditions(user, filters))
+    if dimension == "service":
+        key, label = Service.id, Service.name
+        query = query.join(Service, Service.id == Response.service_id)
+    elif dimension == "instrument":
+        key, label = Instrument.key, Instrument.title
+        query = query.join(InstrumentVersion,
+                           InstrumentVersion.id == Response.instrument_version_id) \
+            .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
+    elif dimension == "group":
+        key = label = Response.stakeholder_group
+    else:
+        key = label = month_of(Response.submitted_at, session.get_bind().dialect.name)
+    query = query.add_columns(key.label("key"), label.label("label")) \
+        .group_by(key, label).order_by(key)
+    rows = session.execute(query).all()
+    return pd.DataFrame([(r.key, r.label, r.responses) for r in rows],
+                        columns=["key", "label", "responses"])
+
+
+def invitation_uptake(session: Session, user: User, filters: Filters) -> pd.DataFrame:
+    """Per invitation link: service, instrument, label, uses, max_uses and the use rate."""
+    query = (select(Invitation.id, Service.name.label("service"),
+                    Instrument.title.label("instrument"), Invitation.label, Invitation.uses,
+                    Invitation.max_uses)
+             .join(Service, Service.id == Invitation.service_id)
+             .join(Instrument, Instrument.id == Invitation.instrument_id)
+             .where(*_invitation_conditions(user, filters))
+             .order_by(Service.name, Invitation.id))
+    frame = pd.DataFrame(session.execute(query).all(),
+                         columns=["id", "service", "instrument", "label", "uses", "max_uses"])
+    frame["rate"] = _rate(frame["uses"], frame["max_uses"])
+    return frame
+
+
+def uptake_by_service(session: Session, user: User, filters: Filters) -> pd.DataFrame:
+    """Per service: links, uses, max_uses and the use rate (one GROUP BY)."""
+    query = (select(Service.id.label("service_id"), Service.name.label("service"),
+                    func.count(Invitation.id).label("links"),
+                    func.coalesce(func.sum(Invitation.uses), 0).label("uses"),
+                    func.coalesce(func.sum(Invitation.max_uses), 0).label("max_uses"))
+             .join(Service, Service.id == Invitation.service_id)
+             .join(Instrument, Instrument.id == Invitation.instrument_id)
+             .where(*_invitation_conditions(user, filters))
+             .group_by(Service.id, Service.name).order_by(Service.name))
+    frame = pd.DataFrame(session.execute(query).all(),
+                         columns=["service_id", "service", "links", "uses", "max_uses"])
+    frame["rate"] = _rate(frame["uses"], frame["max_uses"])
+    return frame
+
+
+def freshness(session: Session, user: User, filters: Filters) -> dict[str, datetime | None]:
+    """The latest response and the latest coding within the view (one query)."""
+    conditions = response_conditions(user, filters)
+    latest_response = select(func.max(Response.submitted_at)).where(*conditions)
+    latest_coding = select(func.max(Coding.created_at)) \
+        .join(Response, Response.id == Coding.response_id).where(*conditions)
+    row = session.execute(select(latest_response.scalar_subquery(),
+                                 latest_coding.scalar_subquery())).one()
+    return {"latest_response": row[0], "latest_coding": row[1]}
+
+
+def _invitation_conditions(user: User, filters: Filters) -> list:
+    """Invitations inside the user's scope and the filters that apply to links."""
+    conditions = [service_condition(user, Invitation.service_id)]
+    if filters.services:
+        conditions.append(Invitation.service_id.in_(filters.services))
+    if filters.groups:
+        conditions.append(Instrument.stakeholder_group.in_(filters.groups))
+    if filters.end:
+        conditions.append(Invitation.created_at < datetime.combine(filters.end, time.max))
+    return conditions
+
+
+def _rate(uses: pd.Series, max_uses: pd.Series) -> pd.Series:
+    """uses / max_uses, empty where no uses were allowed."""
+    return (uses / max_uses.where(max_uses > 0)).astype(float)

@@ -1,0 +1,1 @@
+"""The printable readiness report per service."""
