@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.figures.common import GROUP_COLOURS, empty_figure, styled
+from dashboards.figures.common import GROUP_COLOURS, count_text, empty_figure, styled
 from portal.models.instruments import GROUP_LABELS, STAKEHOLDER_GROUPS
 
 
@@ -22,13 +22,14 @@ def responses_over_time(frame: pd.DataFrame) -> go.Figure:
                   xaxis_title="Month")
 
 
-def responses_bars(frame: pd.DataFrame, title: str, axis: str) -> go.Figure:
-    """One bar per key (service, group, instrument or month) of a responses_by frame."""
+def responses_bars(frame: pd.DataFrame, title: str, axis: str, k: int = 10) -> go.Figure:
+    """One bar per key (service, group, instrument or month); hidden bars read "fewer than k"."""
     if frame.empty:
         return empty_figure("No responses in this view")
     labels = [GROUP_LABELS.get(label, label) if isinstance(label, str) else str(label)
               for label in frame["label"]]
-    figure = go.Figure(go.Bar(x=labels, y=frame["responses"], text=frame["responses"],
+    figure = go.Figure(go.Bar(x=labels, y=frame["responses"].fillna(0),
+                              text=[count_text(v, k) for v in frame["responses"]],
                               textposition="auto", marker_color="#1d5fa8",
                               hovertemplate="%{x}: %{y} responses<extra></extra>"))
     return styled(figure, title, yaxis_title="Responses", xaxis_title=axis)

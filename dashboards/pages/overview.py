@@ -35,8 +35,8 @@ def layout() -> list:
 def register_callbacks(app: Dash) -> None:
     """The overview's callbacks."""
     for name, (title, axis) in BARS.items():
-        register_chart(app, name, lambda frame, _k, _f, t=title, a=axis: responses_bars(frame,
-                                                                                         t, a))
+        register_chart(app, name, lambda frame, k, _f, t=title, a=axis: responses_bars(
+            frame, t, a, k))
     register_chart(app, "uptake_services", lambda frame, _k, _f: uptake_bars(frame))
 
     @app.callback(Output("freshness", "children"), Output("uptake-links", "children"),

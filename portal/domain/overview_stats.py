@@ -4,6 +4,7 @@ Every query is scoped by `response_conditions(user, filters)` (or the same servi
 on invitations), so a service the user may not see contributes nothing.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, time
 
 import pandas as pd
@@ -13,14 +14,20 @@ from sqlalchemy.orm import Session
 from portal.domain.analytics import month_of
 from portal.domain.dashboard_filters import Filters, response_conditions
 from portal.domain.scoping import service_condition
+from portal.domain.suppression import k_for, suppress_series
 from portal.models import Coding, Instrument, InstrumentVersion, Invitation, Response, Service, User
 
 DIMENSIONS = ("service", "group", "instrument", "month")
 
 
-def responses_by(session: Session, user: User, filters: Filters, dimension: str) -> pd.DataFrame:
+def responses_by(session: Session, user: User, filters: Filters, dimension: str, *,
+                 k: int | None = None, config: Mapping | None = None) -> pd.DataFrame:
     """Responses per service, stakeholder group, instrument or month: columns key, label,
-    responses (one GROUP BY)."""
+    responses, suppressed (one GROUP BY).
+
+    A bar from fewer than k respondents is hidden, and with it the next-smallest bar, so the
+    total cannot give it away: the patient k where patients may be among them, else staff k.
+    """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     query = select(func.count(Response.id).label("responses")) \
@@ -40,8 +47,16 @@ def responses_by(session: Session, user: User, filters: Filters, dimension: str)
     query = query.add_columns(key.label("key"), label.label("label")) \
         .group_by(key, label).order_by(key)
     rows = session.execute(query).all()
-    return pd.DataFrame([(r.key, r.label, r.responses) for r in rows],
-                        columns=["key", "label", "responses"])
+    frame = pd.DataFrame([(r.key, r.label, r.responses) for r in rows],
+                         columns=["key", "label", "responses"])
+    if frame.empty:
+        return frame.assign(suppressed=pd.Series(dtype=bool))
+    if dimension == "group":
+        limits = pd.Series([k or k_for([g], config) for g in frame["key"]], index=frame.index)
+    else:
+        limits = k or k_for(filters.groups, config)
+    shown, _ = suppress_series(frame["responses"], frame["responses"], limits)
+    return frame.assign(responses=shown, suppressed=shown.isna())
 
 
 def invitation_uptake(session: Session, user: User, filters: Filters) -> pd.DataFrame:

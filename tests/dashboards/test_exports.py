@@ -54,6 +54,7 @@ def test_lru_evicts_the_oldest_and_returns_copies():
 
 def test_new_responses_invalidate_the_cache(client, app, world):
     """The key holds data_version: a new response shows at once; a repeat is a hit."""
+    app.config.update(SUPPRESSION_K_PATIENT=1, SUPPRESSION_K_STAFF=1)  # about the cache
     add_patient_responses(world, "leeds", datetime(2026, 3, 5), 2)
     login(client, "lead@x.test")
     client.get("/dash/")
@@ -80,8 +81,9 @@ def test_cache_is_per_scope(client, app, world):
         assert set(figure["data"][0]["x"]) == expected
 
 
-def test_csv_download_through_the_callback(client, world):
+def test_csv_download_through_the_callback(client, app, world):
     """The download callback answers with a CSV of the scoped data."""
+    app.config.update(SUPPRESSION_K_PATIENT=1, SUPPRESSION_K_STAFF=1)  # about the download
     add_patient_responses(world, "leeds", datetime(2026, 3, 5), 2)
     add_patient_responses(world, "bristol", datetime(2026, 3, 5), 5)
     login(client, "manager@x.test")
@@ -95,7 +97,7 @@ def test_csv_download_through_the_callback(client, world):
     download = response.get_json()["response"]["download"]["data"]
     assert download["filename"].endswith(".csv")
     assert "Bristol" not in download["content"]
-    assert download["content"].strip() == "key,label,responses"
+    assert download["content"].strip() == "key,label,responses,suppressed"
 
 
 def test_filters_are_part_of_the_key(app, world):

@@ -71,16 +71,17 @@ def test_responses_are_counted_per_dimension_in_the_database(app, world):
     add_patient_responses(world, "bristol", datetime(2026, 4, 2, 9), 4)
     add_therapist_response(world, "leeds", datetime(2026, 4, 3, 9), {"oric_01": 4})
     lead, manager = world.users["lead"], world.users["manager"]
-    months = responses_by(db.session, lead, Filters(), "month")
+    months = responses_by(db.session, lead, Filters(), "month", k=1)
     assert months[["key", "responses"]].to_dict("records") == [
         {"key": "2026-03", "responses": 3}, {"key": "2026-04", "responses": 7}]
-    services = responses_by(db.session, lead, Filters(), "service")
+    services = responses_by(db.session, lead, Filters(), "service", k=1)
     assert dict(zip(services["label"], services["responses"], strict=True)) == {
         "Leeds Talking Therapies": 6, "Bristol Wellbeing": 4}
-    groups = responses_by(db.session, manager, Filters(), "group")
+    groups = responses_by(db.session, manager, Filters(), "group", k=1)
     assert dict(zip(groups["key"], groups["responses"], strict=True)) == {
         "patient": 5, "therapist": 1}
-    instruments = responses_by(db.session, lead, Filters(groups=("therapist",)), "instrument")
+    instruments = responses_by(db.session, lead, Filters(groups=("therapist",)), "instrument",
+                               k=1)
     assert instruments[["key", "responses"]].to_dict("records") == [
         {"key": "therapist", "responses": 1}]
     bristol = world.services["bristol"].id
@@ -112,8 +113,9 @@ def test_invitation_uptake_and_freshness(app, world):
     ("lead", "", 7), ("lead", "?service={bristol}", 4), ("manager", "", 3),
     ("manager", "?service={bristol}", 0), ("manager", "?service={bristol}&service={leeds}", 3),
     ("vendor", "", 3), ("vendor", "?service={bristol}", 0), ("other_manager", "", 4)])
-def test_callback_numbers_are_scoped_to_the_user(client, world, who, search, expected):
+def test_callback_numbers_are_scoped_to_the_user(client, app, world, who, search, expected):
     """A manager asking for another service's id in the URL gets nothing of it."""
+    app.config.update(SUPPRESSION_K_PATIENT=1, SUPPRESSION_K_STAFF=1)  # scope, not small cells
     add_patient_responses(world, "leeds", datetime(2026, 3, 5, 10), 3)
     add_patient_responses(world, "bristol", datetime(2026, 3, 6, 10), 4)
     ids = {k: s.id for k, s in world.services.items()}
@@ -178,3 +180,16 @@ def test_odd_urls_are_not_a_500(client, world, search):
     client.get("/dash/")
     figure, _ = chart(client, "responses_month", search)
     assert total(figure) in (0, 2)
+
+
+def test_small_counts_are_hidden_with_the_next_smallest(app, world):
+    """Default k (10 with patients): Bristol's 4 is hidden, and Leeds's 12 with it, because
+    the total of the two would otherwise give Bristol's away."""
+    add_patient_responses(world, "leeds", datetime(2026, 3, 5, 10), 12)
+    add_patient_responses(world, "bristol", datetime(2026, 3, 6, 10), 4)
+    lead = world.users["lead"]
+    services = responses_by(db.session, lead, Filters(), "service", config=app.config)
+    assert services["responses"].isna().all() and services["suppressed"].all()
+    leeds_only = responses_by(db.session, lead, Filters(services=(world.services["leeds"].id,)),
+                              "service", config=app.config)
+    assert leeds_only["responses"].tolist() == [12]
