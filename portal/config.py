@@ -60,6 +60,9 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Set: background jobs go to RQ workers (`flask jobs worker`); empty: a thread here.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # Dashboard cells from fewer respondents than this are hidden.
+        "SUPPRESSION_K_PATIENT": int(os.environ.get("SUPPRESSION_K_PATIENT", "10")),
+        "SUPPRESSION_K_STAFF": int(os.environ.get("SUPPRESSION_K_STAFF", "5")),
         # Ten answers of 10,000 emoji each, percent-encoded, stay under this.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
