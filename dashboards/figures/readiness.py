@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.exports import fewer_than
-from dashboards.figures.common import BARRIER, FACILITATOR, empty_figure, styled
+from dashboards.figures.common import empty_figure, styled
 
 CONSTRUCT_LABELS = {
     "change_commitment": "Change commitment", "change_efficacy": "Change efficacy",
@@ -60,7 +60,9 @@ def valence_bars(frame: pd.DataFrame, k: int) -> go.Figure:
         return empty_figure("No coded text in this view")
     figure = go.Figure()
     intervals = {"valence_low", "valence_high"} <= set(frame.columns)
-    for service, part in frame.sort_values(["service", "cfir_domain"]).groupby("service"):
+    palette = ("#1d5fa8", "#7a4fa3", "#2a7f62", "#b5651d", "#5d6d7e", "#a83262")
+    for number, (service, part) in enumerate(
+            frame.sort_values(["service", "cfir_domain"]).groupby("service")):
         values = part["valence"].astype(float)
         figure.add_bar(
             x=part["cfir_domain"], y=values.fillna(0), name=service,
@@ -69,7 +71,8 @@ def valence_bars(frame: pd.DataFrame, k: int) -> go.Figure:
             text=[f"n={int(n)}" if pd.notna(v) else fewer_than(k)
                   for v, n in zip(values, part["mentions"].fillna(0), strict=True)],
             textposition="outside",
-            marker_color=[BARRIER if v < 0 else FACILITATOR for v in values.fillna(0)],
+            # One colour per service, matching the legend; below zero is a barrier.
+            marker_color=palette[number % len(palette)],
             marker_line={"color": "#222", "width": 1},
             hovertemplate="%{x}: valence %{y:.2f}, %{text}<extra>" + service + "</extra>")
     return styled(figure, "CFIR valence per domain (−2 strong barrier to +2 strong facilitator)",
