@@ -14,13 +14,14 @@ from portal.extensions import db
 instruments_cli = AppGroup("instruments", help="Instruments defined in surveys/.")
 demo_cli = AppGroup("demo", help="The demo world.")
 users_cli = AppGroup("users", help="Staff accounts.")
+dashboards_cli = AppGroup("dashboards", help="The dashboards' rollups.")
 
 
 def register(app: Flask) -> None:
     """Add the command groups to the app."""
     from portal.tag_cli import GROUP_GROUPS
 
-    for group in (instruments_cli, demo_cli, users_cli, *GROUP_GROUPS):
+    for group in (instruments_cli, demo_cli, users_cli, dashboards_cli, *GROUP_GROUPS):
         app.cli.add_command(group)
     app.cli.add_command(setup)
 
@@ -71,6 +72,35 @@ def create_user_command(email, name, role, service_name, vendor_name, password):
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.label}).")
+
+
+@dashboards_cli.command("rebuild")
+def dashboards_rebuild_command():
+    """Count every response and coding into the rollups afresh (after a bulk load)."""
+    from portal.domain.rollups import rebuild
+
+    with tqdm(desc="Rolling up", unit="resp") as bar:
+        def tick(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+        rebuild(db.session, progress=tick)
+    db.session.commit()
+    click.echo("The dashboard rollups are counted afresh.")
+
+
+@dashboards_cli.command("check")
+def dashboards_check_command():
+    """Compare the rollups with a recount; exit 1 and list the differences if any."""
+    from portal.domain.rollups import drift
+
+    problems = drift(db.session)
+    for problem in problems[:50]:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} rollup rows differ from a recount; "
+                                   "run `flask dashboards rebuild`.")
+    click.echo("The dashboard rollups match a recount.")
 
 
 @click.command("setup")

@@ -59,3 +59,15 @@ def test_demo_world_differs_between_services(app):
     assert oric["Leeds Talking Therapies"] > oric["East London Primary Care Psychology"] + 1
     patients = db.session.scalars(select(Response).where(Response.stakeholder_group == "patient"))
     assert all(r.user_id is None and r.submitted_at.hour == 0 for r in patients)
+
+
+def test_dashboards_check_finds_damage_and_rebuild_repairs_it(runner, coded):
+    from portal.models import ThemeRollup
+
+    assert runner.invoke(args=["dashboards", "check"]).exit_code == 0
+    db.session.execute(ThemeRollup.__table__.delete())
+    db.session.commit()
+    damaged = runner.invoke(args=["dashboards", "check"])
+    assert damaged.exit_code == 1 and "differ from a recount" in damaged.output
+    assert runner.invoke(args=["dashboards", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["dashboards", "check"]).exit_code == 0

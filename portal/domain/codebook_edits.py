@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.domain.audit import record
 from portal.domain.codebooks import CodebookError, add_version, current_version, theme
+from portal.domain.rollups import rebuild
 from portal.models import Codebook, CodebookVersion, Coding, Tag, User
 
 EDITABLE = ("label", "description", "include", "exclude", "examples", "keywords", "parent",
@@ -137,6 +138,8 @@ def apply_change(session: Session, codebook: Codebook, definition: dict, *, acto
         for tag, part in zip(split_tags, choose(version, passages, split[1]), strict=True):
             tag.carried_from, tag.theme = tag.theme, part
     session.flush()
+    # Every current coding moved: recount both versions rather than tracking each tag.
+    rebuild(session, [previous.id, version.id], scores=False)
     return version
 
 

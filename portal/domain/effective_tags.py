@@ -13,7 +13,8 @@ from portal.models.coding import HUMAN, MACHINE, RECONCILED
 RANK = case((Coding.kind == RECONCILED, 3), (Coding.kind == HUMAN, 2), else_=1)
 
 
-def effective_codings(version_ids: list[int] | None = None) -> Select:
+def effective_codings(version_ids: list[int] | None = None,
+                      response_ids: list[int] | None = None) -> Select:
     """Select (coding_id, answer_id, response_id, codebook_version_id, kind) of the codings
     that count: one per answer and codebook version.
 
@@ -32,16 +33,19 @@ def effective_codings(version_ids: list[int] | None = None) -> Select:
         .where(Coding.current.is_(True), ~outranked)
     if version_ids is not None:
         query = query.where(Coding.codebook_version_id.in_(version_ids))
+    if response_ids is not None:
+        query = query.where(Coding.response_id.in_(response_ids))
     return query
 
 
-def effective_tags(version_ids: list[int] | None = None) -> Select:
+def effective_tags(version_ids: list[int] | None = None,
+                   response_ids: list[int] | None = None) -> Select:
     """Select the tags of the effective codings, with their coding's answer and response.
 
     Columns: tag_id, theme, polarity, score, answer_id, response_id, codebook_version_id,
     machine (true when the engine made the tag, false when a person did).
     """
-    codings = effective_codings(version_ids).subquery("effective")
+    codings = effective_codings(version_ids, response_ids).subquery("effective")
     return select(Tag.id.label("tag_id"), Tag.theme, Tag.polarity, Tag.score,
                   codings.c.answer_id, codings.c.response_id, codings.c.codebook_version_id,
                   (codings.c.kind == MACHINE).label("machine")) \

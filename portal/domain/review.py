@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from portal.domain.audit import record
 from portal.domain.codebooks import current_version
+from portal.domain.rollups import keeping
 from portal.domain.scoping import codable_condition
 from portal.models import Answer, CodebookVersion, Coding, CodingSample, Response, Tag, User
 from portal.models.coding import HUMAN, MACHINE, POLARITIES, RECONCILED
@@ -118,16 +119,17 @@ def save_coding(session: Session, user: User, answer: Answer, version: CodebookV
     previous_ids = session.scalars(mine).all()
     previous = [session.get_one(Coding, i) for i in previous_ids]
     engine = machine_coding(codings_of(session, answer, version))
-    if previous_ids:
-        session.execute(update(Coding).where(Coding.id.in_(previous_ids)).values(current=False))
-    coding = Coding(answer_id=answer.id, response_id=answer.response_id,
-                    codebook_version_id=version.id, made_against_version_id=version.id,
-                    kind=kind, coder_id=user.id, sample_id=sample.id if sample else None,
-                    current=True)
-    coding.tags = [Tag(theme=t.theme, polarity=t.polarity, span_start=t.span_start,
-                       span_end=t.span_end) for t in _unique(tags)]
-    session.add(coding)
-    session.flush()
+    with keeping(session, [answer.response_id]):
+        if previous_ids:
+            session.execute(update(Coding).where(Coding.id.in_(previous_ids))
+                            .values(current=False))
+        coding = Coding(answer_id=answer.id, response_id=answer.response_id,
+                        codebook_version_id=version.id, made_against_version_id=version.id,
+                        kind=kind, coder_id=user.id, sample_id=sample.id if sample else None,
+                        current=True)
+        coding.tags = [Tag(theme=t.theme, polarity=t.polarity, span_start=t.span_start,
+                           span_end=t.span_end) for t in _unique(tags)]
+        session.add(coding)
     record(session, user, f"coding.{kind}", "answer", answer.id,
            before=_summary(previous[-1] if previous else None),
            after={**_summary(coding), **decisions(engine, coding, blind=sample is not None)})

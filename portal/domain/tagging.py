@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.database import begin_write
 from portal.domain.answers import AnswersInvalid, clean_answers
 from portal.domain.instruments import items, text_item_ids
+from portal.domain.rollups import keeping
 from portal.models import (
     Answer,
     CodebookVersion,
@@ -239,11 +240,12 @@ def retag(session: Session, version: CodebookVersion,
         batch = rows[start:start + BATCH]
         if commit:
             begin_write(session)  # SQLite: hold the write lock per batch, not for the whole run
-        session.execute(update(Coding).where(
-            Coding.kind == MACHINE, Coding.current.is_(True),
-            Coding.answer_id.in_([a.answer_id for a in batch]),
-            Coding.codebook_version_id.in_(codebook_versions)).values(current=False))
-        tag_answers(session, batch, [version])
+        with keeping(session, {a.response_id for a in batch}):
+            session.execute(update(Coding).where(
+                Coding.kind == MACHINE, Coding.current.is_(True),
+                Coding.answer_id.in_([a.answer_id for a in batch]),
+                Coding.codebook_version_id.in_(codebook_versions)).values(current=False))
+            tag_answers(session, batch, [version])
         done += len(batch)
         if commit:
             session.commit()

@@ -16,6 +16,7 @@ from portal.models.invitations import Invitation
 from portal.models.jobs import Job
 from portal.models.organisations import Product, Service, ServiceProgramme, Vendor, service_products
 from portal.models.responses import Answer, Response
+from portal.models.rollups import ScoreRollup, ThemeRollup
 from portal.models.users import Role, User
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Job",
     "Tag",
     "TaggerState",
+    "ThemeRollup",
     "Answer",
     "Instrument",
     "InstrumentVersion",
@@ -35,6 +37,7 @@ __all__ = [
     "Product",
     "Response",
     "Role",
+    "ScoreRollup",
     "Service",
     "ServiceProgramme",
     "User",
