@@ -19,7 +19,11 @@ DEFAULT_CODEBOOK = "icbt-implementation"
 
 @dataclass(frozen=True)
 class Filters:
-    """One dashboard view's filters; empty tuples mean "all that the user may see"."""
+    """One dashboard view's filters; empty tuples mean "all that the user may see".
+
+    The period is whole months: start is snapped to the first of its month and end to the
+    last, so every number can come from the monthly rollups.
+    """
 
     services: tuple[int, ...] = ()
     groups: tuple[str, ...] = ()
@@ -28,6 +32,13 @@ class Filters:
     end: date | None = None
     codebook: str = DEFAULT_CODEBOOK
     version: int | None = None  # a codebook version number; None is the current one
+
+    def __post_init__(self) -> None:
+        """Snap the period to whole months."""
+        if self.start is not None:
+            object.__setattr__(self, "start", self.start.replace(day=1))
+        if self.end is not None:
+            object.__setattr__(self, "end", month_end(self.end))
 
     def to_query(self) -> str:
         """The filters as a URL query string (without "?"), stable for sharing."""
@@ -62,6 +73,12 @@ class Filters:
     def with_(self, **changes) -> "Filters":
         """A copy with some filters changed."""
         return replace(self, **changes)
+
+
+def month_end(day: date) -> date:
+    """The last day of the day's month."""
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
 
 
 def _date(values: list[str] | None) -> date | None:

@@ -1,12 +1,12 @@
 """The readiness page's numbers: ORIC and NoMAD per service, text valence per CFIR domain, the
 readiness index and its waves. The formula itself lives in readiness_formula.
 
-Every query is scoped by `response_conditions(user, filters)`. Questionnaire means are two
-GROUP BYs in SQL: per respondent (a construct score is the mean of the items they answered),
-then per service over respondents (count, mean and mean of squares; SQLite has no stddev, so
-the sd comes from the moments with the n/(n-1) correction in readiness_formula.estimate).
-Text counts are one GROUP BY over the effective tags of the icbt-implementation codebook
-version the filters name (the current one when the filters name another codebook).
+Every query reads the monthly rollups (portal.domain.rollups), scoped by
+`cell_conditions(user, filters)`. A respondent's construct score is the mean of the items they
+answered, rolled up as count, sum and sum of squares, so a service's mean and sd follow from
+the moments (with the n/(n-1) correction in readiness_formula.estimate). Text counts come from
+the CFIR keys of the icbt-implementation codebook version the filters name (the current one
+when the filters name another codebook).
 
 Small cells: a questionnaire mean from fewer than k respondents is hidden (NaN, suppressed
 True; the staff k, as only staff answer ORIC and NoMAD). Text cells from fewer than k
@@ -21,16 +21,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    Float,
     Integer,
     case,
     cast,
-    distinct,
-    extract,
     func,
-    literal,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -39,9 +34,7 @@ from portal.domain.dashboard_filters import (
     DEFAULT_CODEBOOK,
     Filters,
     codebook_version,
-    response_conditions,
 )
-from portal.domain.effective_tags import effective_tags
 from portal.domain.readiness_formula import (
     READINESS_FORMULA,
     Estimate,
@@ -50,8 +43,10 @@ from portal.domain.readiness_formula import (
     readiness_index,
     valence,
 )
+from portal.domain.rollup_keys import ANY
+from portal.domain.rollup_queries import cell_conditions, has_patients, theme_rows
 from portal.domain.suppression import k_patient, k_staff, suppression_mask
-from portal.models import Answer, CodebookVersion, Response, Service, User
+from portal.models import CodebookVersion, ScoreRollup, Service, ThemeRollup, User
 
 __all__ = ["READINESS_FORMULA", "Estimate", "cfir_valence", "item_constructs", "nomad", "oric",
            "readiness", "text_version", "waves"]
@@ -74,6 +69,7 @@ WAVE_COLUMNS = ["service_id", "service", "wave", "wave_end", "oric_mean", "oric_
                 "oric_ci_low", "oric_ci_high", "valence", "mentions", "index", "index_low",
                 "index_high", "flag", "index_change", "oric_change", "valence_change"]
 POLAR = ("barrier", "facilitator")
+R, S = ThemeRollup, ScoreRollup
 
 
 @functools.cache
@@ -88,7 +84,7 @@ def item_constructs(block: str) -> dict[str, str]:
 def oric(session: Session, user: User, filters: Filters, *, k: int | None = None,
          config: Mapping | None = None) -> pd.DataFrame:
     """Per service: change_commitment, change_efficacy and overall (all 12 items) as Estimates."""
-    frame = _estimates(session, user, filters, item_constructs("oric"), overall=True)
+    frame = _estimates(session, user, filters, "oric")
     return _hide_small(_ordered(frame, ORIC_CONSTRUCTS + ("overall",)), _staff_k(k, config))
 
 
@@ -98,7 +94,7 @@ def nomad(session: Session, user: User, filters: Filters, *, k: int | None = Non
 
     Not-relevant answers are stored as text (value_int NULL) and so never enter a mean.
     """
-    frame = _estimates(session, user, filters, item_constructs("nomad"), overall=False)
+    frame = _estimates(session, user, filters, "nomad")
     return _hide_small(_ordered(frame, NOMAD_CONSTRUCTS), _staff_k(k, config))
 
 
@@ -112,8 +108,7 @@ def cfir_valence(session: Session, user: User, filters: Filters, *, k: int | Non
     version = text_version(session, filters)
     if version is None:
         return pd.DataFrame(columns=VALENCE_COLUMNS)
-    rows = text_rows(version, user, filters)
-    query = _text_counts(rows, rows.c.cfir_domain).where(rows.c.cfir_domain.is_not(None))
+    query = _text_counts(user, filters, version, "domain", R.a)
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["service_id", "service", "cfir_domain", "barrier",
                                   "facilitator", "respondents", "patients"])
@@ -178,9 +173,8 @@ def waves(session: Session, user: User, filters: Filters, months: int = 6, *,
     that has data. Hidden components (fewer than k respondents) count as missing."""
     if not 1 <= months <= 24:
         raise ValueError("A wave is 1 to 24 months long.")
-    wave = _wave_of(Response.submitted_at, months)
-    scores = _overall_scores(session, user, filters, wave)
-    text = _pooled_text(session, user, filters, k, config, wave)
+    scores = _overall_scores(session, user, filters, months)
+    text = _pooled_text(session, user, filters, k, config, months)
     limit = _staff_k(k, config)
     rows = []
     for key in sorted(set(scores) | set(text), key=lambda key: (key[1], key[0], key[2])):
@@ -234,126 +228,83 @@ def cfir_of(version: CodebookVersion, field: str) -> dict[str, list[str]]:
     return found
 
 
-def theme_case(column, groups: dict[str, list[str]]):
-    """A CASE mapping theme ids to their group name (NULL for themes in none)."""
-    if not groups:
-        return literal(None)
-    return case(*[(column.in_(ids), literal(name)) for name, ids in groups.items()])
-
-
 # --- queries -------------------------------------------------------------------------------
 
-def _estimates(session: Session, user: User, filters: Filters, constructs: dict[str, str], *,
-               overall: bool, wave=None) -> pd.DataFrame:
-    """Service × construct (× wave) estimates from the two-level GROUP BY."""
-    scores = _respondent_scores(user, filters, constructs, overall=overall, wave=wave)
-    keys = [scores.c.service_id, Service.name, scores.c.construct]
-    if wave is not None:
-        keys.append(scores.c.wave)
-    query = select(*keys, func.count().label("n"), func.avg(scores.c.score).label("mean"),
-                   func.avg(scores.c.score * scores.c.score).label("mean_sq")) \
-        .join(Service, Service.id == scores.c.service_id).group_by(*keys)
+def _estimates(session: Session, user: User, filters: Filters, block: str,
+               months: int | None = None) -> pd.DataFrame:
+    """Service × construct (× wave) estimates of a block from the score rollups."""
+    keys = [S.service_id, Service.name, S.construct]
+    if months is not None:
+        keys.append(_wave_of(S.month, months).label("wave"))
+    n = func.sum(S.n)
+    query = select(*keys, n.label("n"), (func.sum(S.total) / n).label("mean"),
+                   (func.sum(S.total_sq) / n).label("mean_sq")) \
+        .join(Service, Service.id == S.service_id) \
+        .where(S.construct.startswith(f"{block}:"), *cell_conditions(user, filters, S)) \
+        .group_by(*keys)
     rows = []
     for row in session.execute(query):
         result = estimate(row.n, row.mean, row.mean_sq)
         rows.append({"service_id": row.service_id, "service": row.name,
-                     "construct": row.construct, **({"wave": row.wave} if wave is not None
-                                                    else {}),
+                     "construct": row.construct.split(":", 1)[1],
+                     **({"wave": row.wave} if months is not None else {}),
                      "mean": result.mean, "n": result.n, "sd": result.sd,
                      "ci_low": result.ci_low, "ci_high": result.ci_high})
     columns = ["service_id", "service", "construct", "mean", "n", "sd", "ci_low", "ci_high"]
-    return pd.DataFrame(rows, columns=columns + (["wave"] if wave is not None else []))
+    return pd.DataFrame(rows, columns=columns + (["wave"] if months is not None else []))
 
 
-def _respondent_scores(user: User, filters: Filters, constructs: dict[str, str], *,
-                       overall: bool, wave=None):
-    """Subquery (service_id, response_id, construct, score[, wave]): a respondent's mean over
-    the items of a construct they answered; with overall, also over all the items."""
-    groups: dict[str, list[str]] = {}
-    for item_id, construct in constructs.items():
-        groups.setdefault(construct, []).append(item_id)
-    extra = [wave.label("wave")] if wave is not None else []
-    # The CASE and the wave bucket sit in an inner subquery, so the GROUP BYs name plain
-    # columns (PostgreSQL will not match a bound-parameter expression across clauses).
-    answers = select(Answer.response_id, Response.service_id,
-                     theme_case(Answer.item_id, groups).label("construct"),
-                     cast(Answer.value_int, Float).label("x"), *extra) \
-        .join(Response, Response.id == Answer.response_id) \
-        .where(Answer.item_id.in_(list(constructs)), Answer.value_int.is_not(None),
-               *response_conditions(user, filters)).subquery("answers")
-    keys = [answers.c.service_id, answers.c.response_id]
-    if wave is not None:
-        keys.append(answers.c.wave)
-    parts = [select(*keys, answers.c.construct, func.avg(answers.c.x).label("score"))
-             .group_by(*keys, answers.c.construct)]
-    if overall:
-        parts.append(select(*keys, literal("overall").label("construct"),
-                            func.avg(answers.c.x).label("score")).group_by(*keys))
-    return union_all(*parts).subquery("scores")
-
-
-def _overall_scores(session: Session, user: User, filters: Filters, wave=None) -> dict:
+def _overall_scores(session: Session, user: User, filters: Filters,
+                    months: int | None = None) -> dict:
     """(service_id, service[, wave]) → the ORIC overall Estimate (not yet suppressed)."""
-    frame = _estimates(session, user, filters, item_constructs("oric"), overall=True, wave=wave)
+    frame = _estimates(session, user, filters, "oric", months)
     frame = frame[frame["construct"] == "overall"]
     found = {}
     for row in frame.itertuples(index=False):
-        key = (row.service_id, row.service) + ((row.wave,) if wave is not None else ())
+        key = (row.service_id, row.service) + ((row.wave,) if months is not None else ())
         found[key] = Estimate(_none(row.mean), int(row.n), _none(row.sd), _none(row.ci_low),
                               _none(row.ci_high))
     return found
 
 
-def text_rows(version: CodebookVersion, user: User, filters: Filters, wave=None):
-    """Subquery of the scoped barrier and facilitator tags with their CFIR domain and the
-    responding group (and wave)."""
-    tags = effective_tags([version.id]).subquery("tags")
-    extra = [wave.label("wave")] if wave is not None else []
-    return select(Response.service_id, tags.c.response_id, tags.c.tag_id, tags.c.polarity,
-                  Response.stakeholder_group,
-                  theme_case(tags.c.theme, cfir_of(version, "cfir_domain")).label("cfir_domain"),
-                  theme_case(tags.c.theme, cfir_of(version, "cfir_construct"))
-                  .label("cfir_construct"), *extra) \
-        .select_from(tags).join(Response, Response.id == tags.c.response_id) \
-        .where(tags.c.polarity.in_(POLAR), *response_conditions(user, filters)) \
-        .subquery("text")
-
-
-def _text_counts(rows, *keys):
-    """SELECT service, keys, barrier and facilitator mentions, respondents, has-patients."""
-    columns = [rows.c.service_id, Service.name, *keys]
+def _text_counts(user: User, filters: Filters, version: CodebookVersion, kind: str, *keys):
+    """SELECT service, keys, barrier and facilitator mentions, respondents, has-patients,
+    from the rollups' CFIR keys of a kind ("domain", "construct" or "polar")."""
+    # For domains and constructs the polarity is b; for the pooled "polar" key it is a.
+    polarity = R.a if kind == "polar" else R.b
+    columns = [R.service_id, Service.name, *keys]
     return select(*columns,
-                  func.count(case((rows.c.polarity == "barrier", rows.c.tag_id))),
-                  func.count(case((rows.c.polarity == "facilitator", rows.c.tag_id))),
-                  func.count(distinct(rows.c.response_id)),
-                  func.max(case((rows.c.stakeholder_group == "patient", 1), else_=0))) \
-        .join(Service, Service.id == rows.c.service_id).group_by(*columns)
+                  func.sum(case((polarity == "barrier", R.mentions), else_=0)),
+                  func.sum(case((polarity == "facilitator", R.mentions), else_=0)),
+                  func.sum(case((polarity == ANY, R.respondents), else_=0)),
+                  has_patients(R)) \
+        .join(Service, Service.id == R.service_id) \
+        .where(*theme_rows(user, filters, version.id, kind)).group_by(*columns)
 
 
 def _pooled_text(session: Session, user: User, filters: Filters, k: int | None,
-                 config: Mapping | None, wave=None) -> dict:
+                 config: Mapping | None, months: int | None = None) -> dict:
     """(service_id, service[, wave]) → barrier, facilitator, respondents, hidden (< k)."""
     version = text_version(session, filters)
     if version is None:
         return {}
-    rows = text_rows(version, user, filters, wave)
-    keys = [rows.c.wave] if wave is not None else []
+    keys = [_wave_of(R.month, months).label("wave")] if months is not None else []
     found = {}
-    for row in session.execute(_text_counts(rows, *keys)):
+    for row in session.execute(_text_counts(user, filters, version, "polar", *keys)):
         values = tuple(row)
         key, (barrier, facilitator, respondents, patients) = values[:-4], values[-4:]
         limit = k if k is not None else (k_patient(config) if patients else k_staff(config))
-        found[key] = {"barrier": barrier, "facilitator": facilitator,
-                      "respondents": respondents, "hidden": respondents < limit}
+        found[key] = {"barrier": int(barrier), "facilitator": int(facilitator),
+                      "respondents": int(respondents), "hidden": respondents < limit}
     return found
 
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _wave_of(column, months: int):
-    """SQL: the wave number of a timestamp (months since year 0, floor-divided by months)."""
-    return (cast(extract("year", column), Integer) * 12
-            + cast(extract("month", column), Integer) - 1) // months
+def _wave_of(month, months: int):
+    """SQL: the wave number of a YYYY-MM column (months since year 0, floor-divided)."""
+    return (cast(func.substr(month, 1, 4), Integer) * 12
+            + cast(func.substr(month, 6, 2), Integer) - 1) // months
 
 
 def _staff_k(k: int | None, config: Mapping | None) -> int:

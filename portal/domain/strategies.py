@@ -11,19 +11,21 @@ import tomllib
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.config import REPO_ROOT
 from portal.domain.dashboard_filters import Filters
-from portal.domain.readiness import cfir_of, text_rows, text_version
-from portal.models import Service, User
+from portal.domain.readiness import cfir_of, text_version
+from portal.domain.rollup_queries import theme_rows
+from portal.models import Service, ThemeRollup, User
 
 MAPPING_FILE = REPO_ROOT / "surveys" / "strategies" / "cfir_eric.toml"
 STRATEGY_COLUMNS = ["service_id", "service", "rank", "cfir_construct", "cfir_domain",
                     "barrier_mentions", "respondents", "cfir2009", "strategy", "cluster",
                     "level", "endorsement", "verified", "source"]
 LEVEL_ORDER = {"1": 0, "1-2": 1, "2": 2}
+R = ThemeRollup
 
 
 @functools.cache
@@ -63,14 +65,11 @@ def strategies_for(session: Session, user: User, filters: Filters, top: int = 3,
     version = text_version(session, filters)
     if version is None:
         return pd.DataFrame(columns=STRATEGY_COLUMNS)
-    rows = text_rows(version, user, filters)
-    barrier = rows.c.polarity == "barrier"
-    query = select(rows.c.service_id, Service.name, rows.c.cfir_construct,
-                   func.count(case((barrier, rows.c.tag_id))).label("mentions"),
-                   func.count(distinct(case((barrier, rows.c.response_id)))).label("people")) \
-        .join(Service, Service.id == rows.c.service_id) \
-        .where(rows.c.cfir_construct.is_not(None)) \
-        .group_by(rows.c.service_id, Service.name, rows.c.cfir_construct)
+    query = select(R.service_id, Service.name, R.a, func.sum(R.mentions),
+                   func.sum(R.respondents)) \
+        .join(Service, Service.id == R.service_id) \
+        .where(*theme_rows(user, filters, version.id, "construct", "barrier")) \
+        .group_by(R.service_id, Service.name, R.a)
     counts = pd.DataFrame(session.execute(query).all(),
                           columns=["service_id", "service", "cfir_construct", "mentions",
                                    "respondents"])

@@ -1,9 +1,9 @@
 """The themes page's numbers: mentions of codebook themes, each from one GROUP BY, suppressed.
 
-Every query starts from the tags that count (`effective_tags`) of the codebook version the
-filters name, joined to the response they belong to and scoped there by
-`response_conditions(user, filters)`; a service the user may not see contributes nothing. A
-mention is one effective tag (a coding holds a theme once); respondents are distinct responses.
+Counts come from the monthly rollups (portal.domain.rollups) of the codebook version the
+filters name, scoped by `cell_conditions(user, filters)`; a service the user may not see
+contributes nothing. A mention is one effective tag (a coding holds a theme once);
+respondents are distinct responses. Quotes read the effective tags themselves.
 
 Small cells are hidden (portal.domain.suppression): a cell with patients in it needs the patient
 k, a staff-only cell the staff k. Pass `config` (the app's config mapping) or a fixed `k`.
@@ -17,15 +17,17 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, case, distinct, exists, func, literal, select, union_all
+from sqlalchemy import case, distinct, exists, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.analytics import month_of
 from portal.domain.codebooks import labels as codebook_labels
 from portal.domain.dashboard_filters import Filters, codebook_version, response_conditions
 from portal.domain.effective_tags import effective_tags
+from portal.domain.rollup_keys import ANY
+from portal.domain.rollup_queries import has_patients, theme_rows
 from portal.domain.suppression import k_patient, k_staff, suppress_series, suppression_mask
-from portal.models import Answer, CodebookVersion, Response, Service, User
+from portal.models import Answer, CodebookVersion, Response, Service, ThemeRollup, User
 from portal.models.coding import POLARITIES
 from portal.models.instruments import STAKEHOLDER_GROUPS
 
@@ -36,6 +38,7 @@ COOCCURRENCE_COLUMNS = ["theme_a", "theme_b", "answers", "respondents", "suppres
 STRUCTURE_COLUMNS = ["level", "id", "label", "parent", "answers", "respondents", "suppressed",
                      "taggable"]
 
+R = ThemeRollup
 # 1 when the cell holds a patient's response: such cells need the (larger) patient k.
 HAS_PATIENTS = func.max(case((Response.stakeholder_group == "patient", 1), else_=0))
 
@@ -64,14 +67,12 @@ class Quote:
 def theme_by_group(session: Session, user: User, filters: Filters, *, k: int | None = None,
                    config: Mapping | None = None) -> pd.DataFrame:
     """Mentions and respondents per theme and stakeholder group (theme × group table)."""
-    version, tags = _tags(session, filters)
+    version = codebook_version(session, filters)
     if version is None:
         return pd.DataFrame(columns=GROUP_COLUMNS)
-    group = Response.stakeholder_group.label("group")
-    query = _scoped(select(tags.c.theme, group, func.count(tags.c.tag_id).label("mentions"),
-                           func.count(distinct(tags.c.response_id)).label("respondents"))
-                    .select_from(tags), tags, user, filters) \
-        .group_by(tags.c.theme, Response.stakeholder_group)
+    query = select(R.a, R.stakeholder_group, func.sum(R.mentions), func.sum(R.respondents)) \
+        .where(*theme_rows(user, filters, version.id, "theme", ANY)) \
+        .group_by(R.a, R.stakeholder_group)
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["theme", "group", "mentions", "respondents"])
     frame["patients"] = (frame["group"] == "patient").astype(int)
@@ -87,23 +88,20 @@ def polarity_by_theme(session: Session, user: User, filters: Filters, *, k: int 
     Each polarity cell has its own respondent count (COUNT(DISTINCT CASE ...)) for suppression;
     a theme's totals are shown only when the theme itself has at least k respondents.
     """
-    version, tags = _tags(session, filters)
+    version = codebook_version(session, filters)
     if version is None:
         return pd.DataFrame(columns=POLARITY_COLUMNS)
-    columns = [tags.c.theme]
-    for polarity in POLARITIES:
-        columns.append(func.count(case((tags.c.polarity == polarity, tags.c.tag_id)))
-                       .label(polarity))
-        columns.append(func.count(distinct(case((tags.c.polarity == polarity,
-                                                 tags.c.response_id))))
-                       .label(f"{polarity}_respondents"))
-    columns += [func.count(tags.c.tag_id).label("mentions"),
-                func.count(distinct(tags.c.response_id)).label("respondents"),
-                HAS_PATIENTS.label("patients")]
-    query = _scoped(select(*columns).select_from(tags), tags, user, filters) \
-        .group_by(tags.c.theme)
-    rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=[c.name for c in columns]).set_index("theme")
+    query = select(R.a, R.b, func.sum(R.mentions), func.sum(R.respondents), has_patients(R)) \
+        .where(*theme_rows(user, filters, version.id, "theme")).group_by(R.a, R.b)
+    long = pd.DataFrame(session.execute(query).all(),
+                        columns=["theme", "polarity", "mentions", "respondents", "patients"])
+    frame = pd.DataFrame(index=pd.Index(sorted(set(long["theme"])), name="theme"))
+    for polarity, name, column in [(p, p, "mentions") for p in POLARITIES] + \
+            [(p, f"{p}_respondents", "respondents") for p in POLARITIES] + \
+            [(ANY, "mentions", "mentions"), (ANY, "respondents", "respondents"),
+             (ANY, "patients", "patients")]:
+        values = long[long["polarity"] == polarity].set_index("theme")[column]
+        frame[name] = values.reindex(frame.index).fillna(0).astype(int)
     limits = _limits(frame["patients"], k, config)
     cells = frame[list(POLARITIES)]
     people = frame[[f"{p}_respondents" for p in POLARITIES]].set_axis(list(POLARITIES), axis=1)
@@ -120,14 +118,12 @@ def polarity_by_theme(session: Session, user: User, filters: Filters, *, k: int 
 def theme_trend(session: Session, user: User, filters: Filters, *, k: int | None = None,
                 config: Mapping | None = None) -> pd.DataFrame:
     """Mentions and respondents per month (YYYY-MM) and theme."""
-    version, tags = _tags(session, filters)
+    version = codebook_version(session, filters)
     if version is None:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    month = month_of(Response.submitted_at, session.get_bind().dialect.name).label("month")
-    query = _scoped(select(month, tags.c.theme, func.count(tags.c.tag_id).label("mentions"),
-                           func.count(distinct(tags.c.response_id)).label("respondents"),
-                           HAS_PATIENTS.label("patients")).select_from(tags),
-                    tags, user, filters).group_by(month, tags.c.theme)
+    query = select(R.month, R.a, func.sum(R.mentions), func.sum(R.respondents),
+                   has_patients(R)) \
+        .where(*theme_rows(user, filters, version.id, "theme", ANY)).group_by(R.month, R.a)
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["month", "theme", "mentions", "respondents", "patients"])
     frame = _suppress_long(frame, "theme", "month", ["mentions", "respondents"], k, config)
@@ -140,18 +136,11 @@ def cooccurrence(session: Session, user: User, filters: Filters, *, k: int | Non
                  config: Mapping | None = None) -> pd.DataFrame:
     """Pairs of themes on the same answer: theme_a < theme_b, answers carrying both, and the
     respondents behind them. Suppressed as a symmetric theme × theme table."""
-    version, first = _tags(session, filters)
+    version = codebook_version(session, filters)
     if version is None:
         return pd.DataFrame(columns=COOCCURRENCE_COLUMNS)
-    second = effective_tags([version.id]).subquery("other_tags")
-    query = _scoped(select(first.c.theme.label("theme_a"), second.c.theme.label("theme_b"),
-                           func.count(distinct(first.c.answer_id)).label("answers"),
-                           func.count(distinct(first.c.response_id)).label("respondents"),
-                           HAS_PATIENTS.label("patients"))
-                    .select_from(first)
-                    .join(second, (second.c.answer_id == first.c.answer_id)
-                          & (second.c.theme > first.c.theme)),
-                    first, user, filters).group_by(first.c.theme, second.c.theme)
+    query = select(R.a, R.b, func.sum(R.mentions), func.sum(R.respondents), has_patients(R)) \
+        .where(*theme_rows(user, filters, version.id, "pair")).group_by(R.a, R.b)
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["theme_a", "theme_b", "answers", "respondents", "patients"])
     if frame.empty:
@@ -173,7 +162,7 @@ def cooccurrence(session: Session, user: User, filters: Filters, *, k: int | Non
     frame["answers"] = frame["answers"].astype(float).mask(hidden)
     frame["respondents"] = frame["respondents"].astype(float).mask(hidden)
     frame["suppressed"] = hidden
-    # Which of a pair is theme_a follows the database's collation; either way each pair once.
+    # Each pair once, theme_a before theme_b in code-point order (as the rollups store it).
     upper = mask.where(np.triu(np.ones(mask.shape, dtype=bool), k=1), False)
     extra = _hidden_zeros(upper, pd.concat([frame, mirrored]), "theme_a", "theme_b",
                           ["answers", "respondents"])
@@ -194,20 +183,14 @@ def structure_counts(session: Session, user: User, filters: Filters, *, k: int |
     opposed to grouping nodes. Siblings are suppressed together, as a line
     whose total (the parent) is shown.
     """
-    version, tags = _tags(session, filters)
+    version = codebook_version(session, filters)
     if version is None:
         return pd.DataFrame(columns=STRUCTURE_COLUMNS)
     nodes = _structure(version.definition)
-    pairs = [(entry["id"], ancestor) for entry in nodes if entry["taggable"]
-             for ancestor in [entry["id"], *entry["ancestors"]]]
-    mapping = union_all(*[select(literal(theme, String).label("theme"),
-                                 literal(node, String).label("node"))
-                          for theme, node in pairs]).subquery("structure")
-    query = _scoped(select(mapping.c.node, func.count(distinct(tags.c.answer_id)).label("answers"),
-                           func.count(distinct(tags.c.response_id)).label("respondents"),
-                           HAS_PATIENTS.label("patients"))
-                    .select_from(tags).join(mapping, mapping.c.theme == tags.c.theme),
-                    tags, user, filters).group_by(mapping.c.node)
+    query = select(R.a.label("node"), func.sum(R.mentions).label("answers"),
+                   func.sum(R.respondents).label("respondents"),
+                   has_patients(R).label("patients")) \
+        .where(*theme_rows(user, filters, version.id, "node")).group_by(R.a)
     counts = {row.node: row for row in session.execute(query)}
     frame = pd.DataFrame([{"level": entry["level"], "id": entry["id"], "label": entry["label"],
                            "parent": entry["parent"], "taggable": entry["taggable"],

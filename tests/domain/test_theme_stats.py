@@ -406,4 +406,4 @@ def test_each_aggregate_is_one_group_by_query(themed, function):
         event.remove(db.engine, "before_cursor_execute", log)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 2 and "FROM codebook_versions" in selects[0]
-    assert "GROUP BY" in selects[1] and "FROM tags" in selects[1]
+    assert "GROUP BY" in selects[1] and "FROM theme_rollups" in selects[1]
