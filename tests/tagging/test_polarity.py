@@ -1,6 +1,5 @@
 """Polarity detector: negation, contrast, fixed problems, wishes and neutral descriptions."""
 
-import time
 
 import pytest
 
@@ -149,19 +148,3 @@ def test_confidence_in_unit_interval(text: str) -> None:
 def test_stronger_evidence_is_more_confident() -> None:
     """Piling up cues raises confidence."""
     assert polarity_of("slow")[1] < polarity_of("slow, buggy and it keeps crashing")[1]
-
-
-def test_fast_enough_for_every_clause() -> None:
-    """Ten thousand short clauses take well under a second on one core."""
-    clauses = [
-        "the login keeps failing",
-        "my supporter was kind",
-        "no time for reviews",
-        "we use it for step two",
-        "it was fixed last week",
-    ] * 2000
-    polarity_of("warm up")
-    started = time.perf_counter()
-    for clause in clauses:
-        polarity_of(clause)
-    assert time.perf_counter() - started < 2.0  # generous for slow CI; ~0.4 s locally
