@@ -93,5 +93,7 @@ SUPPRESSIBLE = {
                   "barrier", "facilitator", "mentions", "text_respondents"],
     "waves": [],  # a missing wave value may be hidden or absent: shown as "–", explained
     "strategies": ["barrier_mentions", "respondents"],
+    "uptake_services": ["uses", "rate"],
+    "uptake_links": ["uses", "rate"],
 }
 STAFF_ONLY = {"oric", "nomad", "readiness", "waves"}

@@ -39,8 +39,9 @@ def uptake_bars(frame: pd.DataFrame) -> go.Figure:
     """Per service, the share of allowed link uses taken up, labelled uses / max uses."""
     if frame.empty:
         return empty_figure("No invitation links in this view")
-    text = [f"{u} of {m}" for u, m in zip(frame["uses"], frame["max_uses"], strict=True)]
-    figure = go.Figure(go.Bar(x=frame["service"], y=frame["rate"] * 100, text=text,
+    text = [f"{u:.0f} of {m}" if u == u else f"hidden (few) of {m}"
+            for u, m in zip(frame["uses"], frame["max_uses"], strict=True)]
+    figure = go.Figure(go.Bar(x=frame["service"], y=(frame["rate"] * 100).fillna(0), text=text,
                               textposition="auto", marker_color="#7a4fa3",
                               hovertemplate="%{x}: %{y:.0f}% (%{text} uses)<extra></extra>"))
     return styled(figure, "Invitation uptake (uses of the allowed maximum)",

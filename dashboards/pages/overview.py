@@ -48,7 +48,8 @@ def register_callbacks(app: Dash) -> None:
         links = data.get("uptake_links", current_user, filters)
         k = data.k_for_view(filters)
         return freshness_text(fresh), table(links.assign(rate=(links["rate"] * 100).round(0)),
-                                            k, "Uses per invitation link (rate in %)")
+                                            k, "Uses per invitation link (rate in %)",
+                                            name="uptake_links")
 
 
 def freshness_text(fresh: dict) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, time
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.analytics import month_of
@@ -59,35 +59,59 @@ def responses_by(session: Session, user: User, filters: Filters, dimension: str,
     return frame.assign(responses=shown, suppressed=shown.isna())
 
 
-def invitation_uptake(session: Session, user: User, filters: Filters) -> pd.DataFrame:
-    """Per invitation link: service, instrument, label, uses, max_uses and the use rate."""
+def invitation_uptake(session: Session, user: User, filters: Filters, *, k: int | None = None,
+                      config: Mapping | None = None) -> pd.DataFrame:
+    """Per invitation link: service, instrument, label, uses, max_uses and the use rate.
+
+    A link's uses are responses: fewer than k (the patient k for patient links) are hidden
+    with the rate, and a service's lone hidden link takes its next-smallest with it, since
+    the service's total is shown beside.
+    """
     query = (select(Invitation.id, Service.name.label("service"),
                     Instrument.title.label("instrument"), Invitation.label, Invitation.uses,
-                    Invitation.max_uses)
+                    Invitation.max_uses, Instrument.stakeholder_group)
              .join(Service, Service.id == Invitation.service_id)
              .join(Instrument, Instrument.id == Invitation.instrument_id)
              .where(*_invitation_conditions(user, filters))
              .order_by(Service.name, Invitation.id))
     frame = pd.DataFrame(session.execute(query).all(),
-                         columns=["id", "service", "instrument", "label", "uses", "max_uses"])
+                         columns=["id", "service", "instrument", "label", "uses", "max_uses",
+                                  "group"])
+    frame["uses"] = frame["uses"].astype(float)
+    for _service, links in frame.groupby("service", sort=False):
+        limits = pd.Series([k or k_for([g], config) for g in links["group"]], index=links.index)
+        shown, _ = suppress_series(links["uses"], links["uses"], limits)
+        frame.loc[links.index, "uses"] = shown
     frame["rate"] = _rate(frame["uses"], frame["max_uses"])
-    return frame
+    frame["suppressed"] = frame["uses"].isna()
+    return frame.drop(columns="group")
 
 
-def uptake_by_service(session: Session, user: User, filters: Filters) -> pd.DataFrame:
-    """Per service: links, uses, max_uses and the use rate (one GROUP BY)."""
+def uptake_by_service(session: Session, user: User, filters: Filters, *, k: int | None = None,
+                      config: Mapping | None = None) -> pd.DataFrame:
+    """Per service: links, uses, max_uses and the use rate (one GROUP BY); uses from fewer
+    than k respondents are hidden, with a complement (the patient k where patient links
+    count)."""
+    patients = func.max(case((Instrument.stakeholder_group == "patient", 1), else_=0))
     query = (select(Service.id.label("service_id"), Service.name.label("service"),
                     func.count(Invitation.id).label("links"),
                     func.coalesce(func.sum(Invitation.uses), 0).label("uses"),
-                    func.coalesce(func.sum(Invitation.max_uses), 0).label("max_uses"))
+                    func.coalesce(func.sum(Invitation.max_uses), 0).label("max_uses"),
+                    patients.label("patients"))
              .join(Service, Service.id == Invitation.service_id)
              .join(Instrument, Instrument.id == Invitation.instrument_id)
              .where(*_invitation_conditions(user, filters))
              .group_by(Service.id, Service.name).order_by(Service.name))
     frame = pd.DataFrame(session.execute(query).all(),
-                         columns=["service_id", "service", "links", "uses", "max_uses"])
+                         columns=["service_id", "service", "links", "uses", "max_uses",
+                                  "patients"])
+    limits = pd.Series([k or k_for(["patient"] if p else ["therapist"], config)
+                        for p in frame["patients"]], index=frame.index)
+    frame["uses"], _ = suppress_series(frame["uses"].astype(float),
+                                       frame["uses"].astype(float), limits)
     frame["rate"] = _rate(frame["uses"], frame["max_uses"])
-    return frame
+    frame["suppressed"] = frame["uses"].isna()
+    return frame.drop(columns="patients")
 
 
 def freshness(session: Session, user: User, filters: Filters) -> dict[str, datetime | None]:

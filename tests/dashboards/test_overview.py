@@ -93,13 +93,13 @@ def test_invitation_uptake_and_freshness(app, world):
     add_patient_responses(world, "leeds", datetime(2026, 3, 5, 10), 3)
     add_patient_responses(world, "bristol", datetime(2026, 4, 2, 9), 4)
     lead, manager = world.users["lead"], world.users["manager"]
-    per_service = uptake_by_service(db.session, lead, Filters())
+    per_service = uptake_by_service(db.session, lead, Filters(), k=1)
     rows = {r["service"]: r for r in per_service.to_dict("records")}
     assert rows["Leeds Talking Therapies"]["uses"] == 3
     assert rows["Leeds Talking Therapies"]["max_uses"] == 200  # the patient and team links
     assert rows["Leeds Talking Therapies"]["rate"] == pytest.approx(0.015)
     assert rows["Bristol Wellbeing"]["rate"] == pytest.approx(0.04)
-    links = invitation_uptake(db.session, manager, Filters())
+    links = invitation_uptake(db.session, manager, Filters(), k=1)
     assert set(links["service"]) == {"Leeds Talking Therapies"}
     assert sorted(links["uses"]) == [0, 3]
     fresh = freshness(db.session, manager, Filters())
@@ -107,6 +107,24 @@ def test_invitation_uptake_and_freshness(app, world):
     assert fresh["latest_coding"] is not None
     assert freshness(db.session, manager, Filters(services=(world.services["bristol"].id,))) \
         == {"latest_response": None, "latest_coding": None}
+
+
+def test_invitation_uptake_hides_links_and_services_below_k(app, world):
+    """3 and 4 patient responses are fewer than the patient k (10): hidden, rate too. An
+    empty link stays 0: with one hidden link and only zeros beside it, the service total is
+    itself below k and hidden, so nothing can be subtracted."""
+    add_patient_responses(world, "leeds", datetime(2026, 3, 5, 10), 3)
+    add_patient_responses(world, "bristol", datetime(2026, 4, 2, 9), 4)
+    lead = world.users["lead"]
+    per_service = uptake_by_service(db.session, lead, Filters())
+    assert per_service["uses"].isna().all() and per_service["rate"].isna().all()
+    assert per_service["suppressed"].all()
+    links = invitation_uptake(db.session, lead, Filters())
+    leeds = links[links["service"] == "Leeds Talking Therapies"]
+    assert leeds["uses"].isna().tolist() == [True, False]
+    assert leeds["uses"].fillna(-1).tolist() == [-1, 0]
+    shown = invitation_uptake(db.session, lead, Filters(), k=3)
+    assert sorted(shown[shown["service"] == "Leeds Talking Therapies"]["uses"]) == [0, 3]
 
 
 @pytest.mark.parametrize(("who", "search", "expected"), [
