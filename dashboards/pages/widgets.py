@@ -10,6 +10,7 @@ from flask_login import current_user
 from dashboards import data
 from dashboards.exports import SUPPRESSIBLE, cell, show_suppressed
 from dashboards.figures.common import empty_figure, graph_config
+from dashboards.figures.readiness import CONSTRUCT_LABELS
 from dashboards.filters import current
 from portal.domain.dashboard_filters import Filters
 
@@ -42,6 +43,9 @@ def table(frame: pd.DataFrame, k: int, caption: str = "The chart’s data",
     if frame is None or len(frame) == 0:
         return html.P("Nothing to show for these filters.")
     frame = show_suppressed(frame, SUPPRESSIBLE.get(name, []), k)
+    if "construct" in frame.columns:  # questionnaire constructs read as the chart's legend
+        frame = frame.assign(construct=frame["construct"].map(
+            lambda c: CONSTRUCT_LABELS.get(c, c)))
     columns = columns or [c for c in frame.columns
                           if not (c in ("id", "suppressed") or c.endswith("_id"))]
     head = html.Thead(html.Tr([html.Th(header(c), scope="col") for c in columns]))
