@@ -4,12 +4,15 @@ Dashboards aggregate these. Per answer and codebook version, a reconciled coding
 human one, and a human one over the machine's; within a kind the newest wins.
 """
 
+from collections.abc import Collection
+
 from sqlalchemy import Select, and_, case, exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from portal.models import Coding, Tag
 from portal.models.coding import HUMAN, MACHINE, RECONCILED
 
+KIND_RANK = {RECONCILED: 3, HUMAN: 2, MACHINE: 1}
 RANK = case((Coding.kind == RECONCILED, 3), (Coding.kind == HUMAN, 2), else_=1)
 
 
@@ -51,3 +54,23 @@ def effective_tags(version_ids: list[int] | None = None,
                   (codings.c.kind == MACHINE).label("machine")) \
         .join(codings, codings.c.coding_id == Tag.coding_id)
 
+
+
+def effective_tag_rows(session: Session, response_ids: Collection[int]) \
+        -> list[tuple[int, int, int, str, str | None]]:
+    """(response_id, codebook_version_id, answer_id, theme, polarity) of the tags that count,
+    for a few responses: their current codings in one indexed query, ranked here by the same
+    rule (cheaper than the NOT EXISTS form when the responses are named)."""
+    rows = session.execute(
+        select(Coding.id, Coding.response_id, Coding.codebook_version_id, Coding.answer_id,
+               Coding.kind, Tag.theme, Tag.polarity)
+        .outerjoin(Tag, Tag.coding_id == Coding.id)
+        .where(Coding.response_id.in_(list(response_ids)), Coding.current.is_(True))).all()
+    best: dict[tuple[int, int], tuple[int, int]] = {}
+    for coding_id, _response, version_id, answer_id, kind, _theme, _polarity in rows:
+        rank = (KIND_RANK.get(kind, 1), coding_id)
+        if rank > best.get((answer_id, version_id), (0, 0)):
+            best[answer_id, version_id] = rank
+    return [(response_id, version_id, answer_id, theme, polarity)
+            for coding_id, response_id, version_id, answer_id, _kind, theme, polarity in rows
+            if theme is not None and best[answer_id, version_id][1] == coding_id]

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from portal.domain.effective_tags import effective_tags
+from portal.domain.effective_tags import effective_tag_rows
 from portal.domain.rollup_keys import Key, Structure, score_keys, theme_keys
 from portal.models import Answer, CodebookVersion, Response, ScoreRollup, ThemeRollup
 from portal.models.rollups import NO_PROGRAMME
@@ -33,9 +33,11 @@ ThemeDelta = dict[tuple[int, Cell, Key], list[int]]  # → [mentions, respondent
 
 
 def record_new(session: Session, response_ids: Collection[int],
-               answers: dict[int, list[tuple[str, object]]] | None = None) -> None:
-    """Add new responses (their tags and, if given, their answers) to the rollups."""
-    cells = _cells(session, response_ids)
+               answers: dict[int, list[tuple[str, object]]] | None = None,
+               cells: dict[int, Cell] | None = None) -> None:
+    """Add new responses (their tags and, if given, their answers) to the rollups; the
+    write path passes the cells it knows, else they are read."""
+    cells = cells or _cells(session, response_ids)
     _apply_themes(session, _theme_delta(cells, {}, _theme_contributions(session, response_ids)))
     if answers:
         _apply_scores(session, {cells[r]: _scores(pairs) for r, pairs in answers.items()},
@@ -106,10 +108,10 @@ def _cells(session: Session, response_ids: Collection[int]) -> dict[int, Cell]:
     rows = session.execute(select(Response.id, Response.service_id, Response.stakeholder_group,
                                   Response.programme, Response.submitted_at)
                            .where(Response.id.in_(list(response_ids)))).all()
-    return {r[0]: _cell(*r[1:]) for r in rows}
+    return {r[0]: cell_of(*r[1:]) for r in rows}
 
 
-def _cell(service_id: int, group: str, programme: str | None, submitted_at) -> Cell:
+def cell_of(service_id: int, group: str, programme: str | None, submitted_at) -> Cell:
     """The cell of a response's columns."""
     return (service_id, group, programme or NO_PROGRAMME, submitted_at.strftime("%Y-%m"))
 
@@ -119,11 +121,9 @@ def _theme_contributions(session: Session,
     """(response_id, codebook_version_id) → the response's keys, from its effective tags."""
     if not response_ids:
         return {}
-    tags = effective_tags(response_ids=list(response_ids)).subquery()
-    rows = session.execute(select(tags.c.response_id, tags.c.codebook_version_id,
-                                  tags.c.answer_id, tags.c.theme, tags.c.polarity)).all()
     grouped: dict[tuple[int, int], list] = defaultdict(list)
-    for response_id, version_id, answer_id, theme, polarity in rows:
+    for response_id, version_id, answer_id, theme, polarity in \
+            effective_tag_rows(session, response_ids):
         grouped[response_id, version_id].append((answer_id, theme, polarity))
     return {key: theme_keys(_structure(session, key[1]), found)
             for key, found in grouped.items()}
@@ -225,13 +225,17 @@ def _apply_scores(session: Session, scores: dict[Cell, dict[str, float]], sign: 
 
 def _upsert(session: Session, table, rows: list[dict], counters: tuple[str, ...]) -> None:
     """INSERT the rows, or add their counters to the rows already there."""
-    dialect = session.get_bind().dialect.name
+    session.execute(_upsert_statement(session.get_bind().dialect.name, table, counters), rows)
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table, counters: tuple[str, ...]):
+    """The dialect's INSERT ... ON CONFLICT DO UPDATE adding counters, built once."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[c.name for c in table.primary_key.columns],
         set_={name: table.c[name] + statement.excluded[name] for name in counters})
-    session.execute(statement, rows)
 
 
 # --- recounting ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal.domain.answers import clean_answers
 from portal.domain.instruments import text_item_ids
 from portal.domain.invitations import consume_invitation
-from portal.domain.rollups import record_new
+from portal.domain.rollups import cell_of, record_new
 from portal.domain.tagging import TextAnswer, tag_answers
 from portal.models import Answer, InstrumentVersion, Invitation, Response, Service, User, utcnow
 
@@ -93,7 +93,8 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
         texts = text_item_ids(version)
         tag_answers(session, [TextAnswer(answer_id, response_id, cleaned[item_id], group)
                               for answer_id, item_id in stored if item_id in texts])
-        record_new(session, [response_id], {response_id: list(cleaned.items())})
+        record_new(session, [response_id], {response_id: list(cleaned.items())},
+                   {response_id: cell_of(service.id, group, row["programme"], submitted_at)})
         if invitation is not None:
             consume_invitation(session, invitation, now)
         return Submission(response_id, reference, created=True, session=session)

@@ -40,3 +40,24 @@ def test_one_effective_coding_per_answer_and_version(coded):
     rows = db.session.execute(effective_codings()).all()
     keys = [(r.answer_id, r.codebook_version_id) for r in rows]
     assert len(keys) == len(set(keys)) == 24
+
+
+def test_the_python_ranking_agrees_with_the_sql_one(coded):
+    """effective_tag_rows (for a few named responses) picks the same tags as the SQL form."""
+    from portal.domain.effective_tags import effective_tag_rows
+    from portal.models.coding import RECONCILED
+
+    version = current_version(db.session, "icbt-implementation")
+    answer_ids = sorted({r.answer_id for r in db.session.execute(effective_tags([version.id]))})
+    first, second = (codable_answer(db.session, coded.users["lead"], a) for a in answer_ids[:2])
+    save_coding(db.session, coded.users["lead"], first, version,
+                [TagInput("work_structures", "barrier")])
+    save_coding(db.session, coded.users["coder"], first, version,
+                [TagInput("usability", "neutral")])
+    save_coding(db.session, coded.users["lead"], second, version,
+                [TagInput("tech_bugs", "barrier")], kind=RECONCILED)
+    db.session.commit()
+    responses = sorted({r.response_id for r in db.session.execute(effective_tags())})
+    by_sql = sorted((r.response_id, r.codebook_version_id, r.answer_id, r.theme, r.polarity)
+                    for r in db.session.execute(effective_tags()))
+    assert sorted(effective_tag_rows(db.session, responses)) == by_sql
