@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal.domain.answers import clean_answers
 from portal.domain.instruments import text_item_ids
 from portal.domain.invitations import consume_invitation
+from portal.domain.proposals import propose_requests
 from portal.domain.tagging import TextAnswer, tag_answers
 from portal.models import Answer, InstrumentVersion, Invitation, Response, Service, User, utcnow
 
@@ -92,6 +93,8 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
         texts = text_item_ids(version)
         tag_answers(session, [TextAnswer(answer_id, response_id, cleaned[item_id], group)
                               for answer_id, item_id in stored if item_id in texts])
+        propose_requests(session, response_id=response_id, service=service, group=group,
+                         user=user, now=now)
         if invitation is not None:
             consume_invitation(session, invitation, now)
         return Submission(response_id, reference, created=True, session=session)
