@@ -118,11 +118,12 @@ def edit_request(session: Session, request: SupplierRequest, user: User, *,
 
     Raises EditConflict when the request was saved since, RequestInvalid for bad values.
     """
-    if expected_version != request.version:
-        raise EditConflict(request.version, changes_since(session, request, expected_version))
     changes = {k: v for k, v in changes.items() if k in EDITABLE and getattr(request, k) != v}
     if not changes:
         return False
+    # Checked only when something would change: a comment on a stale page overwrites nothing.
+    if expected_version != request.version:
+        raise EditConflict(request.version, changes_since(session, request, expected_version))
     _check_edit(session, request, user, changes)
     before = _state(request)
     for name, value in changes.items():
