@@ -1,12 +1,12 @@
 """Shared builders for request tests: requests filed and vendors made through the product's
 own functions."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from portal.domain.accounts import create_user
-from portal.domain.requests import file_request
+from portal.domain.requests import change_status, file_request
 from portal.domain.submissions import new_idempotency_key, submit_response
 from portal.extensions import db
 from portal.models import Product, Role, SupplierRequest
@@ -54,3 +54,31 @@ def therapist_feedback(world, text: str = LOGIN_FAULT, when=datetime(2026, 3, 2,
         idempotency_key=new_idempotency_key(), user=world.users["therapist"], now=when)
     db.session.commit()
     return submission
+
+
+def at(day: int, hour: int = 9) -> datetime:
+    """A time in March 2026."""
+    return datetime(2026, 3, day, hour, 0)
+
+
+def move(request, user, status, when):
+    """A status change at a fixed time, committed."""
+    change_status(db.session, request, user, status, when, "http://portal.test")
+    db.session.commit()
+
+
+def build_history(world):
+    """Two Northlight requests answered (one late), two Thrive requests never answered."""
+    vendor = world.users["vendor"]
+    met = filed(world, priority="high", now=at(2))
+    move(met, vendor, "acknowledged", at(2) + timedelta(hours=2))
+    move(met, vendor, "resolved", at(2) + timedelta(hours=48))
+    late = filed(world, priority="urgent", now=at(3))
+    move(late, vendor, "in_progress", at(3) + timedelta(hours=6))
+    move(late, vendor, "resolved", at(3) + timedelta(hours=30))
+    filed(world, service="bristol", product_name="Thrive iCBT", by="other_manager",
+          priority="normal", now=at(4))
+    filed(world, service="bristol", product_name="Thrive iCBT", by="other_manager",
+          priority="low", now=at(16))
+    filed(world, status="proposed", now=at(5))  # a proposal is not the vendor's yet
+    return world
