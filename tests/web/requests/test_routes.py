@@ -223,3 +223,31 @@ def test_post_without_csrf_is_refused(client, world):
 def confirmed_product(world) -> int:
     """Leeds's one product, as the proposal form offers it."""
     return world.services["leeds"].products[0].id
+
+
+def test_the_training_plan_pages(client, world):
+    """The vendor plans and schedules from the page; another vendor's request is a 404."""
+    other_vendor_user(world)
+    request_id = filed(world, kind="training", title="Onboarding").id
+    theirs = filed(world, service="bristol", product_name="Thrive iCBT", by="other_manager",
+                   kind="training", title="Thrive onboarding").id
+    login(client, "vendor@x.test")
+    page = client.get("/requests/training").get_data(as_text=True)
+    assert "Onboarding" in page and "Thrive onboarding" not in page
+    token = csrf_from(page)
+    assert client.post(f"/requests/{theirs}/plan", data={
+        "csrf_token": token, f"r{theirs}-topic": "x"}).status_code == 404
+    assert client.post(f"/requests/{request_id}/plan", data={
+        "csrf_token": token, f"r{request_id}-item_id": "",
+        f"r{request_id}-topic": "Onboarding for new staff",
+        f"r{request_id}-audience": "New therapists"}).status_code == 302
+    item = fresh().get(SupplierRequest, request_id).training_item
+    assert item.topic == "Onboarding for new staff"
+    assert client.post(f"/requests/training/{item.id}", data={
+        "csrf_token": token, "delivered_on": "2026-01-05"}).status_code == 302
+    assert "2026-01-05" in client.get("/requests/training").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": token})
+    login(client, "manager2@x.test")
+    token = csrf_from(client.get("/requests/").get_data(as_text=True))
+    assert client.post(f"/requests/training/{item.id}", data={
+        "csrf_token": token, "delivered_on": "2026-01-06"}).status_code == 404
