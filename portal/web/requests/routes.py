@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
@@ -47,6 +47,7 @@ from portal.domain.requests import (
     file_request,
     find_request,
     history,
+    request_condition,
     shown,
     visible_comments,
     visible_requests,
@@ -112,8 +113,8 @@ def index():
     now = utcnow()
     proposals = 0
     if SERVICE in sides_of(current_user):
-        proposals = len(db.session.scalars(visible_requests(current_user).where(
-            SupplierRequest.status == "proposed")).all())
+        proposals = db.session.scalar(select(func.count()).select_from(SupplierRequest).where(
+            request_condition(current_user), SupplierRequest.status == "proposed"))
     settings_services = _settings_services()
     return render_template("requests/index.html", rows=[(r, *clocks(r, now, targets()))
                                                         for r in rows],
