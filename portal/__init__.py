@@ -66,8 +66,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.links.routes import bp as links
     from portal.web.main.routes import bp as main
     from portal.web.reports.routes import bp as reports
+    from portal.web.requests.routes import bp as requests
 
-    for blueprint in (main, auth, collect, links, coding, codebooks, reports):
+    for blueprint in (main, auth, collect, links, coding, codebooks, reports,
+                      requests):
         app.register_blueprint(blueprint)
 
 

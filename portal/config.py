@@ -48,6 +48,23 @@ def _wait_for_key(path: Path) -> str:
     raise RuntimeError(f"{path} stays empty; delete it and start again")
 
 
+DEFAULT_SLA_HOURS = {"urgent": (4, 24), "high": (8, 72), "normal": (24, 240),
+                     "low": (72, 720)}
+
+
+def sla_hours(text: str) -> dict[str, tuple[int, int]]:
+    """Parse REQUEST_SLA_HOURS ("urgent=4/24,high=8/72"); unnamed priorities keep defaults."""
+    targets = dict(DEFAULT_SLA_HOURS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, hours = part.partition("=")
+        first, _, resolve = hours.partition("/")
+        if name.strip() not in targets or not first.strip().isdigit() \
+                or not resolve.strip().isdigit():
+            raise ValueError(f"REQUEST_SLA_HOURS: cannot read {part!r}; write e.g. high=8/72")
+        targets[name.strip()] = (int(first), int(resolve))
+    return targets
+
+
 def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping; overrides win and spare reading the environment."""
     overrides = overrides or {}
@@ -74,6 +91,15 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "RETRY_AFTER_SECONDS": 5,
         # How long a SQLite writer waits for another worker's write before answering 503.
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000")),
+        # Request SLAs in hours per priority: (first response, resolution), calendar time.
+        "REQUEST_SLA_HOURS": sla_hours(os.environ.get("REQUEST_SLA_HOURS", "")),
+        # Notification mail; without MAIL_SERVER messages stay in the outbox in the database.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "uptake@localhost"),
     }
     config.update(overrides)
     return config

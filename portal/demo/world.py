@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.demo.requests import load_requests
 from portal.demo.texts import THEMES_BY_GROUP, write_feedback, write_short_answer
 from portal.domain.accounts import create_user
 from portal.domain.invitations import create_invitation
@@ -175,6 +176,9 @@ def load_demo(session: Session, *, password: str, responses: int = 2400, seed: i
             progress(1)
     session.commit()
     world.responses = len(plan)
+    load_requests(session, world.services,
+                  {sid: people["service_manager"] for sid, people in staff.items()},
+                  {u.vendor_id: u for u in vendor_users.values()})
     return world
 
 

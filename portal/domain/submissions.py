@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal.domain.answers import clean_answers
 from portal.domain.instruments import text_item_ids
 from portal.domain.invitations import consume_invitation
+from portal.domain.proposals import propose_requests
 from portal.domain.rollups import cell_of, record_new
 from portal.domain.tagging import TextAnswer, tag_answers
 from portal.models import Answer, InstrumentVersion, Invitation, Response, Service, User, utcnow
@@ -95,6 +96,8 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
                               for answer_id, item_id in stored if item_id in texts])
         record_new(session, [response_id], {response_id: list(cleaned.items())},
                    {response_id: cell_of(service.id, group, row["programme"], submitted_at)})
+        propose_requests(session, response_id=response_id, service=service, group=group,
+                         user=user, now=now)
         if invitation is not None:
             consume_invitation(session, invitation, now)
         return Submission(response_id, reference, created=True, session=session)

@@ -10,7 +10,6 @@ k, a staff-only cell the staff k. Pass `config` (the app's config mapping) or a 
 Hidden numbers are NaN and the row's `suppressed` column is True.
 """
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from portal.domain.analytics import month_of
 from portal.domain.codebooks import labels as codebook_labels
 from portal.domain.dashboard_filters import Filters, codebook_version, response_conditions
+from portal.domain.deidentify import deidentify
 from portal.domain.effective_tags import effective_tags
 from portal.domain.rollup_keys import ANY
 from portal.domain.rollup_queries import has_patients, theme_rows
@@ -258,7 +258,7 @@ def quotes(session: Session, user: User, filters: Filters, theme: str, group: st
     found: dict[int, Quote] = {}
     for row in rows:
         if row.answer_id not in found:
-            found[row.answer_id] = Quote(text=_mask(row.value_text or ""), theme=theme,
+            found[row.answer_id] = Quote(text=deidentify(row.value_text or ""), theme=theme,
                                          polarity=None, group=row.stakeholder_group,
                                          service_name=row.service_name, month=row.month)
         found[row.answer_id].tags.append(QuoteTag(row.theme, row.polarity, bool(row.machine)))
@@ -373,16 +373,6 @@ def _structure(definition: dict) -> list[dict]:
 
     walk("", [])
     return ordered
-
-
-def _mask(text: str) -> str:
-    """De-identify a quote with portal.domain.deidentify.mask once that exists (issue 6)."""
-    try:
-        module = importlib.import_module("portal.domain.deidentify")
-    except ImportError:
-        return text
-    mask = getattr(module, "mask", None)
-    return mask(text) if callable(mask) else text
 
 
 def _with_polarity(quote: Quote, wanted: str | None) -> Quote:

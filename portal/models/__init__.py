@@ -15,6 +15,15 @@ from portal.models.instruments import Instrument, InstrumentVersion
 from portal.models.invitations import Invitation
 from portal.models.jobs import Job
 from portal.models.organisations import Product, Service, ServiceProgramme, Vendor, service_products
+from portal.models.requests import (
+    OutboxMessage,
+    RequestComment,
+    RequestReporter,
+    RequestSettings,
+    RequestSource,
+    SupplierRequest,
+    TrainingItem,
+)
 from portal.models.responses import Answer, Response
 from portal.models.rollups import ScoreRollup, ThemeRollup
 from portal.models.users import Role, User
@@ -34,12 +43,19 @@ __all__ = [
     "Instrument",
     "InstrumentVersion",
     "Invitation",
+    "OutboxMessage",
     "Product",
+    "RequestComment",
+    "RequestReporter",
+    "RequestSettings",
+    "RequestSource",
     "Response",
     "Role",
     "ScoreRollup",
     "Service",
     "ServiceProgramme",
+    "SupplierRequest",
+    "TrainingItem",
     "User",
     "Vendor",
     "service_products",

@@ -364,6 +364,19 @@ def test_quotes_are_de_identified_and_carry_their_tags(themed):
                       limit=2, k=1)) == 2
 
 
+def test_quotes_mask_personal_details(themed):
+    """A quote naming someone or giving an address reaches the dashboard masked."""
+    respond(themed, themed.links["therapist"], "therapist", "depression",
+            {"hinders": "Dr Jane Okafor said email me at jane.okafor@nhs.net or call "
+                        "07700 900123 about the waiting list."},
+            MARCH, {"hinders": tags(("time_workload", "barrier"))})
+    found = quotes(db.session, themed.users["lead"], Filters(), "time_workload",
+                   group="therapist", k=1)
+    masked = next(q.text for q in found if "waiting list" in q.text)
+    assert "Okafor" not in masked and "jane" not in masked.lower() and "07700" not in masked
+    assert "[name]" in masked and "[email]" in masked and "[phone]" in masked
+
+
 def test_quotes_for_a_pair_of_themes(themed):
     """with_theme keeps answers carrying both, and applies k to those respondents."""
     lead = themed.users["lead"]
