@@ -30,6 +30,7 @@ PLACEHOLDERS = {"[name]": "name", "[email]": "email", "[phone]": "phone",
                 "[postcode]": "postcode", "[address]": "address", "[date of birth]": "dob"}
 TYPES = ("name", "email", "phone", "nhs", "hetu", "postcode", "address", "dob")
 STRUCTURED = tuple(t for t in TYPES if t != "name")
+TEST_SPLIT = Path(__file__).parent / "deid" / "test.jsonl"
 PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
 
 
