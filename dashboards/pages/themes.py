@@ -85,6 +85,10 @@ def register_callbacks(app: Dash) -> None:
         return quotes_panel(ctx.triggered_id.removeprefix("g-"), click, filters)
 
 
+MASKING_NOTE = ("Personal details in quotes are masked. Masking reduces risk; it does not "
+                "make text anonymous.")
+
+
 def quotes_intro() -> list:
     """The panel before any click."""
     return [html.H3("Quotes"),
@@ -152,6 +156,7 @@ def quotes_panel(graph: str, click: dict | None, filters: Filters) -> list:
                 html.P(f"No quotes to show: none match, or they come from {fewer_than(k)} "
                        "respondents.")]
     return [html.H3(f"Quotes: {heading}"),
+            html.P(MASKING_NOTE, className="hint"),
             html.Ul(className="quote-list", children=[quote_item(q, labels) for q in found])]
 
 

@@ -26,6 +26,22 @@ from portal.domain.deidentify import deidentify, valid_hetu, valid_nhs_number
     ("My therapist is called Tom.", "My therapist is called [name]."),
     ("I told john and Olivia about it", "I told [name] and [name] about it"),
     ("I spoke to Grace yesterday", "I spoke to [name] yesterday"),
+    ("NHS number 5075-2917-08 was pasted", "NHS number [NHS number] was pasted"),
+    ("Koodi 031130+440R", "Koodi [personal identity code]"),
+    ("Codes 090719E5514, 101139W545Y", "Codes [personal identity code], [personal identity code]"),
+    ("Puhelin 050 123 4567", "Puhelin [phone]"),
+    ("Asun Kirkkokatu 7 C 15, 90100 Oulu.", "Asun [address], [postcode] Oulu."),
+    ("Flat 12, 8 Victoria Street", "[address]"),
+    ("New postcode is b15 2tt sorry", "New postcode is [postcode] sorry"),
+    ("My birth date is 29/02/1996.", "My birth date is [date of birth]."),
+    ("Syntymäaika 3.11.1969 on väärin", "Syntymäaika [date of birth] on väärin"),
+    ("I met Helen Ashworth today", "I met [name] today"),
+    ("The client, Connor McBride, called", "The client, [name], called"),
+    ("Patient K. Lindqvist asked", "Patient [name] asked"),
+    ("Asiakas Ville Korhonen soitti", "Asiakas [name] soitti"),
+    ("My sister may reads with me", "My sister [name] reads with me"),
+    ("Will has been reassigned to us", "[name] has been reassigned to us"),
+    ("Thank you Joy, and hi Laura", "Thank you [name], and hi [name]"),
 ])
 def test_personal_details_are_masked(text, expected):
     """Every kind of identifier becomes its placeholder."""
@@ -39,6 +55,11 @@ def test_personal_details_are_masked(text, expected):
     "It took 10 minutes a day for 6 weeks; 2024-03-01 was the start.",
     "My NHS number is not 943 476 5918",  # fails the check digit: not an NHS number
     "The grace period and the mark scheme were fine.",
+    "I did the exercises in April and May but stopped in June.",
+    "May we have the figures? Mark the days; Bill the service; Hope so.",
+    "The PHQ-9 score was 14, session 3 of 8, at 07:30, for £25.",
+    "An NHS number of 820 018 2633 was typed in but it is invalid.",
+    "The Ward Road surgery in Leeds uses the Sleep Diary on Android.",
     "",
 ])
 def test_ordinary_text_is_left_alone(text):
@@ -59,3 +80,18 @@ def test_none_and_masking_twice():
     assert deidentify(None) == ""
     once = deidentify("Email amy@x.org, call 07700 900123, I'm called Amy")
     assert deidentify(once) == once and "amy" not in once.lower()
+
+
+def test_held_out_figures_meet_the_aims_they_met():
+    """On the held-out split, names reach recall 0.8 and the structured types 0.9 where they
+    did when measured; addresses (8/9) and dates of birth (6/7) missed 0.9 and are not
+    asserted (evaluation/deid/README.md)."""
+    from evaluation.deid_evaluate import STRUCTURED, TEST_SPLIT, evaluate, ratio
+
+    counts, _errors = evaluate(TEST_SPLIT)
+    recall = {kind: ratio(c["found"], c["labelled"]) for kind, c in counts.items()}
+    for kind in ("email", "phone", "nhs", "hetu", "postcode"):
+        assert recall[kind] >= 0.9, kind
+    assert recall["name"] >= 0.8
+    structured = [counts[kind] for kind in STRUCTURED]
+    assert ratio(sum(c["found"] for c in structured), sum(c["labelled"] for c in structured)) >= 0.9
