@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import random
 import secrets
@@ -222,10 +223,16 @@ QUERIES = [
      "JOIN codings c ON c.id = t.coding_id JOIN responses r ON r.id = c.response_id "
      "WHERE c.codebook_version_id = :v GROUP BY 1, 2, 3"),
     ("readiness", "portal.domain.readiness", "readiness", None),
-    ("responses_per_month", "portal.domain.analytics", "responses_per_month",
-     "SELECT r.service_id, date_trunc('month', r.submitted_at), r.stakeholder_group, count(*) "
-     "FROM responses r GROUP BY 1, 2, 3"),
+    ("responses_by_month", "portal.domain.overview_stats", "responses_by",
+     "SELECT date_trunc('month', r.submitted_at), count(*) FROM responses r GROUP BY 1"),
+    ("responses_by_service", "portal.domain.overview_stats", "responses_by",
+     "SELECT r.service_id, count(*) FROM responses r GROUP BY 1"),
 ]
+
+
+# Keyword arguments a query needs besides (session, user, filters).
+EXTRA = {"responses_by_month": {"dimension": "month"},
+         "responses_by_service": {"dimension": "service"}}
 
 
 def views(rng: random.Random, services: list[int]) -> list:
@@ -286,7 +293,9 @@ def measure(app, size: int, calls: int) -> dict[str, float]:
         print(f"  {'query':<22}{'who':<9}{'p50 ms':>9}{'p95 ms':>9}{'bare p95':>10}{'ratio':>7}")
         for name, module_name, function_name, bare_sql in QUERIES:
             try:
-                function = getattr(importlib.import_module(module_name), function_name)
+                function = functools.partial(
+                    getattr(importlib.import_module(module_name), function_name),
+                    **EXTRA.get(name, {}))
             except (ImportError, AttributeError):
                 print(f"  {name:<22}(not built yet: {module_name}.{function_name})")
                 continue

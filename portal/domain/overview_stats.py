@@ -11,39 +11,40 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from portal.domain.analytics import month_of
 from portal.domain.dashboard_filters import Filters, response_conditions
+from portal.domain.rollup_queries import cell_conditions
+from portal.domain.rollups import RESPONSES
 from portal.domain.scoping import service_condition
 from portal.domain.suppression import k_for, suppress_series
-from portal.models import Coding, Instrument, InstrumentVersion, Invitation, Response, Service, User
+from portal.models import Coding, Instrument, Invitation, Response, ScoreRollup, Service, User
 
 DIMENSIONS = ("service", "group", "instrument", "month")
+S = ScoreRollup
 
 
 def responses_by(session: Session, user: User, filters: Filters, dimension: str, *,
                  k: int | None = None, config: Mapping | None = None) -> pd.DataFrame:
     """Responses per service, stakeholder group, instrument or month: columns key, label,
-    responses, suppressed (one GROUP BY).
+    responses, suppressed (one GROUP BY over the monthly rollups).
 
     A bar from fewer than k respondents is hidden, and with it the next-smallest bar, so the
     total cannot give it away: the patient k where patients may be among them, else staff k.
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    query = select(func.count(Response.id).label("responses")) \
-        .where(*response_conditions(user, filters))
+    query = select(func.sum(S.n).label("responses")) \
+        .where(S.construct.startswith(RESPONSES), *cell_conditions(user, filters, S))
     if dimension == "service":
         key, label = Service.id, Service.name
-        query = query.join(Service, Service.id == Response.service_id)
+        query = query.join(Service, Service.id == S.service_id)
     elif dimension == "instrument":
         key, label = Instrument.key, Instrument.title
-        query = query.join(InstrumentVersion,
-                           InstrumentVersion.id == Response.instrument_version_id) \
-            .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
+        query = query.join(Instrument,
+                           Instrument.key == func.substr(S.construct, len(RESPONSES) + 1))
     elif dimension == "group":
-        key = label = Response.stakeholder_group
+        key = label = S.stakeholder_group
     else:
-        key = label = month_of(Response.submitted_at, session.get_bind().dialect.name)
+        key = label = S.month
     query = query.add_columns(key.label("key"), label.label("label")) \
         .group_by(key, label).order_by(key)
     rows = session.execute(query).all()

@@ -20,11 +20,20 @@ from sqlalchemy.orm import Session
 
 from portal.domain.effective_tags import effective_tag_rows
 from portal.domain.rollup_keys import Key, Structure, score_keys, theme_keys
-from portal.models import Answer, CodebookVersion, Response, ScoreRollup, ThemeRollup
+from portal.models import (
+    Answer,
+    CodebookVersion,
+    Instrument,
+    InstrumentVersion,
+    Response,
+    ScoreRollup,
+    ThemeRollup,
+)
 from portal.models.rollups import NO_PROGRAMME
 
 # The questionnaire blocks whose constructs the readiness page shows; ORIC also overall.
 SCORED_BLOCKS = ("oric", "nomad")
+RESPONSES = "responses:"  # score rollups under this prefix count responses per instrument
 OVERALL_BLOCKS = ("oric",)
 BATCH = 2000
 
@@ -32,16 +41,18 @@ Cell = tuple[int, str, str, str]  # service_id, stakeholder_group, programme, mo
 ThemeDelta = dict[tuple[int, Cell, Key], list[int]]  # → [mentions, respondents]
 
 
-def record_new(session: Session, response_ids: Collection[int],
+def record_new(session: Session, response_ids: Collection[int], *,
                answers: dict[int, list[tuple[str, object]]] | None = None,
+               instruments: dict[int, str] | None = None,
                cells: dict[int, Cell] | None = None) -> None:
-    """Add new responses (their tags and, if given, their answers) to the rollups; the
-    write path passes the cells it knows, else they are read."""
+    """Add new responses (their tags, answers and instrument) to the rollups. The write path
+    passes the answers, instrument keys and cells it holds; whatever is missing is read."""
     cells = cells or _cells(session, response_ids)
     _apply_themes(session, _theme_delta(cells, {}, _theme_contributions(session, response_ids)))
-    if answers:
-        _apply_scores(session, {cells[r]: _scores(pairs) for r, pairs in answers.items()},
-                      sign=1)
+    answers = answers if answers is not None else _answers(session, response_ids)
+    instruments = instruments or _instrument_keys(session, response_ids)
+    _apply_scores(session, [(cells[r], _scores(answers.get(r, []), instruments[r]))
+                            for r in response_ids], sign=1)
 
 
 @contextmanager
@@ -60,8 +71,9 @@ def remove_responses(session: Session, response_ids: Collection[int]) -> None:
     """Take responses out of the rollups, before they are erased."""
     cells = _cells(session, response_ids)
     _apply_themes(session, _theme_delta(cells, _theme_contributions(session, response_ids), {}))
-    _apply_scores(session, {cells[r]: _scores(pairs)
-                            for r, pairs in _answers(session, response_ids).items()}, sign=-1)
+    answers, instruments = _answers(session, response_ids), _instrument_keys(session, response_ids)
+    _apply_scores(session, [(cells[r], _scores(answers.get(r, []), instruments[r]))
+                            for r in cells], sign=-1)
 
 
 def rebuild(session: Session, version_ids: Collection[int] | None = None, *,
@@ -169,9 +181,19 @@ def _blocks() -> dict[str, dict[str, str]]:
     return {block: item_constructs(block) for block in SCORED_BLOCKS}
 
 
-def _scores(pairs: list[tuple[str, object]]) -> dict[str, float]:
-    """A response's construct scores from its answers."""
-    return score_keys(_blocks(), OVERALL_BLOCKS, pairs)
+def _scores(pairs: list[tuple[str, object]], instrument: str) -> dict[str, float]:
+    """A response's construct scores from its answers, and its count under its instrument
+    (RESPONSES + key, valued 0: only n matters)."""
+    return {**score_keys(_blocks(), OVERALL_BLOCKS, pairs), RESPONSES + instrument: 0.0}
+
+
+def _instrument_keys(session: Session, response_ids: Collection[int]) -> dict[int, str]:
+    """Response id → the key of the instrument it answered."""
+    return dict(session.execute(
+        select(Response.id, Instrument.key)
+        .join(InstrumentVersion, InstrumentVersion.id == Response.instrument_version_id)
+        .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
+        .where(Response.id.in_(list(response_ids)))).all())
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -204,10 +226,11 @@ def _apply_themes(session: Session, delta: ThemeDelta) -> None:
                                                   ThemeRollup.mentions <= 0))
 
 
-def _apply_scores(session: Session, scores: dict[Cell, dict[str, float]], sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) responses' construct scores."""
+def _apply_scores(session: Session, scores: list[tuple[Cell, dict[str, float]]],
+                  sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) responses' scores, one (cell, scores) each."""
     totals: dict[tuple[str, Cell], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
-    for cell, found in scores.items():
+    for cell, found in scores:
         for construct, score in found.items():
             entry = totals[construct, cell]
             entry[0] += sign
@@ -258,8 +281,10 @@ def _recount(session: Session, version_ids: Collection[int] | None, scores: bool
                 entry[0] += mentions
                 entry[1] += 1
         if scores:
-            for response_id, pairs in _answers(session, batch).items():
-                for construct, score in _scores(pairs).items():
+            answers, instruments = _answers(session, batch), _instrument_keys(session, batch)
+            for response_id in batch:
+                for construct, score in _scores(answers.get(response_id, []),
+                                                instruments[response_id]).items():
                     entry = score_totals[construct, cells[response_id]]
                     entry[0] += 1
                     entry[1] += score

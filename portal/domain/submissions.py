@@ -94,8 +94,10 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
         texts = text_item_ids(version)
         tag_answers(session, [TextAnswer(answer_id, response_id, cleaned[item_id], group)
                               for answer_id, item_id in stored if item_id in texts])
-        record_new(session, [response_id], {response_id: list(cleaned.items())},
-                   {response_id: cell_of(service.id, group, row["programme"], submitted_at)})
+        record_new(session, [response_id], answers={response_id: list(cleaned.items())},
+                   instruments={response_id: version.instrument.key},
+                   cells={response_id: cell_of(service.id, group, row["programme"],
+                                               submitted_at)})
         propose_requests(session, response_id=response_id, service=service, group=group,
                          user=user, now=now)
         if invitation is not None:

@@ -100,6 +100,21 @@ def test_removing_a_response_takes_its_counts_out(coded):
     assert drift(db.session) == []
 
 
+def test_removing_two_responses_of_one_cell_takes_both_out(coded):
+    first = staff_answer(coded, "Nobody trained us.", oric_01=5)
+    second = staff_answer(coded, "No time at all.", oric_01=3)
+    counted = db.session.scalar(select(ScoreRollup.n).where(
+        ScoreRollup.construct == "responses:therapist"))
+    remove_responses(db.session, [first.response_id, second.response_id])
+    for answer in (first, second):
+        db.session.delete(answer.response)
+    db.session.commit()
+    assert drift(db.session) == []
+    left = db.session.scalar(select(ScoreRollup.n).where(
+        ScoreRollup.construct == "responses:therapist"))
+    assert (left or 0) == counted - 2  # a row that falls to zero is dropped
+
+
 def test_rebuild_repairs_a_damaged_rollup(coded):
     db.session.execute(ThemeRollup.__table__.update().values(mentions=ThemeRollup.mentions + 1))
     assert drift(db.session)
