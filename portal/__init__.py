@@ -67,9 +67,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.main.routes import bp as main
     from portal.web.reports.routes import bp as reports
     from portal.web.requests.routes import bp as requests
+    from portal.web.safety.routes import bp as safety
 
     for blueprint in (main, auth, collect, links, coding, codebooks, reports,
-                      requests):
+                      requests, safety):
         app.register_blueprint(blueprint)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.domain.deidentify import deidentify
 from portal.domain.request_status import KINDS
 from portal.domain.requests import file_request
+from portal.domain.safety import flagged_answer_ids
 from portal.models import (
     Answer,
     Coding,
@@ -43,7 +44,9 @@ def propose_requests(session: Session, *, response_id: int, service: Service, gr
     rows = session.execute(
         select(Tag.theme, Tag.polarity, Coding.answer_id, Answer.value_text)
         .join(Coding, Coding.id == Tag.coding_id).join(Answer, Answer.id == Coding.answer_id)
-        .where(Coding.response_id == response_id, Tag.theme.in_(list(THEME_KINDS)))
+        .where(Coding.response_id == response_id, Tag.theme.in_(list(THEME_KINDS)),
+               # A risk flagged answer goes to the service's clinicians, never to a vendor.
+               Coding.answer_id.not_in(flagged_answer_ids(response_id)))
         .order_by(Coding.answer_id, Tag.id)).all()
     found: dict[str, list] = defaultdict(list)
     for theme, polarity, answer_id, text in rows:

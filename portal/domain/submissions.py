@@ -16,6 +16,7 @@ from portal.domain.instruments import text_item_ids
 from portal.domain.invitations import consume_invitation
 from portal.domain.proposals import propose_requests
 from portal.domain.rollups import cell_of, record_new
+from portal.domain.safety import flag_answers
 from portal.domain.tagging import TextAnswer, tag_answers
 from portal.models import Answer, InstrumentVersion, Invitation, Response, Service, User, utcnow
 
@@ -94,6 +95,12 @@ def submit_response(session: Session, *, version: InstrumentVersion, service: Se
         texts = text_item_ids(version)
         tag_answers(session, [TextAnswer(answer_id, response_id, cleaned[item_id], group)
                               for answer_id, item_id in stored if item_id in texts])
+        if group == "patient":
+            # Before proposals: a flagged answer must never become a request to the vendor.
+            flag_answers(session, response_id=response_id, service_id=service.id,
+                         now=submitted_at,  # day precision, as the patient was promised
+                         answers=[(answer_id, str(cleaned[item_id]))
+                                  for answer_id, item_id in stored if item_id in texts])
         record_new(session, [response_id], answers={response_id: list(cleaned.items())},
                    instruments={response_id: version.instrument.key},
                    cells={response_id: cell_of(service.id, group, row["programme"],

@@ -27,7 +27,7 @@ from portal.domain.effective_tags import effective_tags
 from portal.domain.rollup_keys import ANY
 from portal.domain.rollup_queries import has_patients, theme_rows
 from portal.domain.suppression import k_patient, k_staff, suppress_series, suppression_mask
-from portal.models import Answer, CodebookVersion, Response, Service, ThemeRollup, User
+from portal.models import Answer, CodebookVersion, Response, RiskFlag, Service, ThemeRollup, User
 from portal.models.coding import POLARITIES
 from portal.models.instruments import STAKEHOLDER_GROUPS
 
@@ -246,7 +246,8 @@ def quotes(session: Session, user: User, filters: Filters, theme: str, group: st
                      Response.stakeholder_group, Service.name.label("service_name"), month)
               .join(Response, Response.id == Answer.response_id)
               .join(Service, Service.id == Response.service_id)
-              .where(Answer.id.in_(answer_ids))
+              # Risk flagged answers are for the service's clinicians, not for quoting.
+              .where(Answer.id.in_(answer_ids), Answer.id.not_in(select(RiskFlag.answer_id)))
               .order_by(Response.submitted_at.desc(), Answer.id.desc())
               .limit(limit).subquery("chosen"))
     all_tags = effective_tags([version.id]).subquery("answer_tags")

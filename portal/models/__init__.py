@@ -26,6 +26,7 @@ from portal.models.requests import (
 )
 from portal.models.responses import Answer, Response
 from portal.models.rollups import ScoreRollup, ThemeRollup
+from portal.models.safety import RiskFlag
 from portal.models.users import Role, User
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "RequestSettings",
     "RequestSource",
     "Response",
+    "RiskFlag",
     "Role",
     "ScoreRollup",
     "Service",

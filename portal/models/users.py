@@ -58,6 +58,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Leads always code; other staff code only when a lead or admin designates them.
     is_coder: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A designated clinician reviews risk flags for their own service (managers always do).
+    is_clinician: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     service: Mapped[Service | None] = relationship()
@@ -94,6 +96,22 @@ class User(UserMixin, db.Model):
     def can_edit_codebooks(self) -> bool:
         """May this user change codebooks? Leads and admins, whose changes apply everywhere."""
         return self.sees_every_service
+
+    def can_review_risk(self, service: Service) -> bool:
+        """May this user read and handle the service's risk flags? Mirrors domain.safety.
+
+        Clinical follow-up belongs to the service: its managers and designated clinicians.
+        Leads and admins oversee implementation, not patients' care; vendors never see it.
+        """
+        if self.role is Role.MANAGER or (self.role is Role.THERAPIST and self.is_clinician):
+            return service.id == self.service_id
+        return False
+
+    @property
+    def reviews_risk(self) -> bool:
+        """Does this user review risk flags for some service (their own)?"""
+        return self.service_id is not None and (
+            self.role is Role.MANAGER or (self.role is Role.THERAPIST and self.is_clinician))
 
     def can_manage_invitations(self, service: Service) -> bool:
         """May this user create and revoke invitation links for the service?"""

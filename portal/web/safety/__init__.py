@@ -1,0 +1,1 @@
+"""The clinician queue for risk flags: list, read, acknowledge, close, designate clinicians."""
