@@ -85,11 +85,13 @@ def training() -> html.Table | html.P:
     """Delivered plan items with training_needs mentions in the 90 days before and after."""
     rows = []
     for line in plan(db.session, current_user):
-        effect = mentions_around(db.session, line.item)
+        effect = mentions_around(db.session, line.item, config=current_app.config)
         if effect is not None:
+            shown = [str(effect[p]) if effect[p] is not None else f"fewer than {effect['k']}"
+                     for p in ("before", "after")]
             rows.append(html.Tr([html.Td(line.item.service.name), html.Td(line.item.topic),
                                  html.Td(str(line.item.delivered_on)),
-                                 html.Td(str(effect["before"])), html.Td(str(effect["after"]))]))
+                                 *[html.Td(text) for text in shown]]))
     if not rows:
         return html.P("No training delivered in this view yet.")
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in (

@@ -1,10 +1,11 @@
 """The training plan: training requests rolled up per service into items the vendor schedules
 and delivers, and whether training-need mentions fall after delivery."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, false, func, select, true
+from sqlalchemy import case, distinct, false, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -12,6 +13,7 @@ from portal.domain import audit
 from portal.domain.effective_tags import effective_tags
 from portal.domain.request_status import UNFILED, VENDOR, sides_of
 from portal.domain.requests import RequestInvalid, request_condition
+from portal.domain.suppression import k_patient, k_staff
 from portal.models import (
     Codebook,
     CodebookVersion,
@@ -128,9 +130,11 @@ def schedule(session: Session, user: User, item: TrainingItem, *,
                         "delivered_on": str(item.delivered_on)})
 
 
-def mentions_around(session: Session, item: TrainingItem,
-                    days: int = WINDOW_DAYS) -> dict[str, int] | None:
-    """training_needs mentions in the item's service in the days before and after delivery.
+def mentions_around(session: Session, item: TrainingItem, days: int = WINDOW_DAYS, *,
+                    k: int | None = None, config: Mapping | None = None) -> dict | None:
+    """training_needs mentions in the item's service in the days before and after delivery:
+    {"before", "after", "k"}, a period's count None when it comes from fewer than k
+    respondents (the patient k when patients are among them).
 
     Counted with one GROUP BY over the effective tags of the codebook's current version.
     """
@@ -140,15 +144,21 @@ def mentions_around(session: Session, item: TrainingItem,
         select(func.max(CodebookVersion.id)).join(Codebook)
         .where(Codebook.key == CODEBOOK))
     if version_id is None:
-        return {"before": 0, "after": 0}
+        return {"before": 0, "after": 0, "k": k or k_staff(config)}
     tags = effective_tags([version_id]).subquery()
     start = datetime.combine(item.delivered_on, datetime.min.time())
     period = case((Response.submitted_at < start, "before"), else_="after").label("period")
     rows = session.execute(
-        select(period, func.count())
+        select(period, func.count(), func.count(distinct(tags.c.response_id)),
+               func.max(case((Response.stakeholder_group == "patient", 1), else_=0)))
         .select_from(tags).join(Response, Response.id == tags.c.response_id)
         .where(tags.c.theme == THEME, Response.service_id == item.service_id,
                Response.submitted_at >= start - timedelta(days=days),
                Response.submitted_at < start + timedelta(days=days))
         .group_by(period)).all()
-    return {"before": 0, "after": 0, **dict(rows)}
+    patients = any(row[3] for row in rows)
+    limit = k or (k_patient(config) if patients else k_staff(config))
+    found = {"before": 0, "after": 0, "k": limit}
+    for name, mentions, respondents, _patients in rows:
+        found[name] = mentions if respondents >= limit else None  # no total is shown beside
+    return found

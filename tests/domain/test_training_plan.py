@@ -42,7 +42,9 @@ def test_requests_roll_up_into_a_plan_the_vendor_delivers(app, world):
                  today=date(2026, 3, 1))
     schedule(db.session, vendor, item, delivered_on=date(2026, 3, 1), today=date(2026, 3, 1))
     db.session.commit()
-    assert mentions_around(db.session, item) == {"before": 2, "after": 0}
+    assert mentions_around(db.session, item, k=1) == {"before": 2, "after": 0, "k": 1}
+    # Two respondents are fewer than the staff k (5): the count is hidden, the empty side not.
+    assert mentions_around(db.session, item) == {"before": None, "after": 0, "k": 5}
 
 
 def test_plan_scope_and_sides(app, world):

@@ -1,7 +1,7 @@
 """The training plan: training requests rolled up per service; the vendor schedules and
 records delivery; everyone in scope sees whether training-need mentions fell afterwards."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -27,7 +27,8 @@ def training():
     """The plan per service: what, for whom, how many asked, when, and mentions around it."""
     lines = plan(db.session, current_user)
     waiting = unplanned(db.session, current_user)
-    effects = {line.item.id: mentions_around(db.session, line.item) for line in lines}
+    effects = {line.item.id: mentions_around(db.session, line.item, config=current_app.config)
+               for line in lines}
     return render_template("requests/training.html", lines=lines, waiting=waiting,
                            effects=effects, window=WINDOW_DAYS,
                            can_plan=VENDOR in sides_of(current_user),
