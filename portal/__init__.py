@@ -63,13 +63,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.codebooks.routes import bp as codebooks
     from portal.web.coding.routes import bp as coding
     from portal.web.collect.routes import bp as collect
+    from portal.web.data.routes import bp as data
     from portal.web.links.routes import bp as links
     from portal.web.main.routes import bp as main
     from portal.web.reports.routes import bp as reports
     from portal.web.requests.routes import bp as requests
 
     for blueprint in (main, auth, collect, links, coding, codebooks, reports,
-                      requests):
+                      requests, data):
         app.register_blueprint(blueprint)
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.domain import audit
@@ -20,6 +20,7 @@ from portal.domain.deidentify import deidentify
 from portal.domain.rollups import remove_responses
 from portal.models import (
     Answer,
+    AuditEvent,
     Coding,
     CodingSample,
     OutboxMessage,
@@ -242,3 +243,20 @@ def _drop_from_samples(session: Session, answer_ids: set[int]) -> int:
             changed += 1
     session.flush()
     return changed
+
+
+def response_summary(session: Session, response: Response) -> dict:
+    """What the confirmation shows: where and when, how much, never what it says."""
+    answers = session.scalar(select(func.count()).select_from(Answer)
+                             .where(Answer.response_id == response.id))
+    requests = session.scalar(select(func.count(func.distinct(RequestSource.request_id)))
+                              .where(RequestSource.response_id == response.id))
+    return {"reference": response.reference, "service": response.service.name,
+            "group": response.stakeholder_group, "month": response.submitted_at.strftime("%B %Y"),
+            "answers": answers or 0, "requests": requests or 0}
+
+
+def recent_erasures(session: Session, limit: int = 20) -> list[AuditEvent]:
+    """The latest erasures on request, newest first, as the audit trail keeps them."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == ERASED_ACTION)
+                                .order_by(AuditEvent.id.desc()).limit(limit)))
