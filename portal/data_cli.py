@@ -29,7 +29,13 @@ def purge_command(dry_run: bool, now_text: str | None):
             bar.total = total
             bar.n = done
             bar.refresh()
-        counts = purge(db.session, now, current_app.config, dry_run=dry_run, progress=tick)
+
+        def checkpoint() -> None:
+            """Commit the batch and take the write lock again for the next."""
+            db.session.commit()
+            begin_write(db.session)
+        counts = purge(db.session, now, current_app.config, dry_run=dry_run, progress=tick,
+                       checkpoint=None if dry_run else checkpoint)
     if dry_run:
         db.session.rollback()
     else:

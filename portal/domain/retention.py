@@ -66,10 +66,13 @@ def periods(config: Mapping) -> dict[str, Period]:
 
 
 def purge(session: Session, now: datetime, config: Mapping, *, dry_run: bool = False,
-          progress: Progress | None = None) -> dict[str, int]:
+          progress: Progress | None = None,
+          checkpoint: Callable[[], None] | None = None) -> dict[str, int]:
     """Remove (or, dry, count) everything past its period; counts by kind. The caller commits.
 
-    progress(done, total) follows the responses, the one kind that can take a while.
+    progress(done, total) follows the responses, the one kind that can take a while;
+    checkpoint() runs after each batch of them, where the command line commits so that a
+    first purge of years of data never holds SQLite's write lock for long.
     """
     found = periods(config)
     counts = {kind: 0 for kind in KINDS}
@@ -79,15 +82,18 @@ def purge(session: Session, now: datetime, config: Mapping, *, dry_run: bool = F
     total = sum(len(ids) for ids in doomed_responses.values())
     done = 0
     for kind, ids in doomed_responses.items():
-        counts[kind] = len(ids)
         if dry_run:
+            counts[kind] = len(ids)
             continue
         for start in range(0, len(ids), BATCH):
             batch = ids[start:start + BATCH]
-            erase_responses(session, batch)
+            # Counted as removed, not as found: a concurrent erasure may have taken one.
+            counts[kind] += erase_responses(session, batch).get("responses", 0)
             done += len(batch)
             if progress:
                 progress(done, total)
+            if checkpoint:
+                checkpoint()
     counts["closed_requests"] = _purge_requests(session, found["closed_requests"].cutoff(now),
                                                 dry_run)
     counts["outbox_messages"] = _purge_rows(session, OutboxMessage,

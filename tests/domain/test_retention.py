@@ -136,3 +136,21 @@ def test_periods_default_and_parse():
     assert parse_days(" 14 ") == 14 and parse_days("0") is None and parse_days("") is None
     with pytest.raises(ValueError):
         parse_days("-1")
+
+
+def test_the_purge_commits_between_batches_when_asked(aged, monkeypatch):
+    import portal.domain.retention as retention
+
+    monkeypatch.setattr(retention, "BATCH", 1)
+    commits = []
+
+    def checkpoint() -> None:
+        """Commit, as the command line does, and count."""
+        db.session.commit()
+        commits.append(count(Response))
+
+    counts = purge(db.session, NOW, CONFIG, checkpoint=checkpoint)
+    db.session.commit()
+    assert counts["patient_responses"] + counts["staff_responses"] == len(commits) == 2
+    assert commits[0] == commits[1] + 1  # each batch was committed on its own
+    assert drift(db.session) == []
