@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session
 from portal.domain import audit
 from portal.domain.dashboard_filters import REMOVAL_ACTIONS
 from portal.domain.deidentify import deidentify
+from portal.domain.instruments import text_item_ids
+from portal.domain.request_status import KINDS
 from portal.domain.rollups import remove_responses
 from portal.models import (
     Answer,
     AuditEvent,
     Coding,
     CodingSample,
+    InstrumentVersion,
     OutboxMessage,
     RequestComment,
     RequestSource,
@@ -140,13 +143,18 @@ def _delete(session: Session, statement) -> int:
 
 
 def _texts(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    """Answer id → the passages to look for: the text, its de-identified form, and the first
-    sentence a proposal's title was made from."""
+    """Answer id → the passages of an open-text answer to look for: the text, its
+    de-identified form, and the first sentence a proposal's title was made from. Choices
+    ("depression", "therapist") are not words of the respondent's and are left alone."""
     found: dict[int, list[str]] = {}
-    for answer_id, text in session.execute(select(Answer.id, Answer.value_text).where(
-            Answer.response_id.in_(ids), Answer.value_text.is_not(None))):
+    rows = session.execute(select(Answer.id, Answer.item_id, Answer.value_text,
+                                  Response.instrument_version_id)
+                           .join(Response, Response.id == Answer.response_id)
+                           .where(Answer.response_id.in_(ids), Answer.value_text.is_not(None)))
+    for answer_id, item_id, text, version_id in rows:
         text = text.strip()
-        if not text:
+        if not text or item_id not in text_item_ids(session.get_one(InstrumentVersion,
+                                                                    version_id)):
             continue
         variants = {text, deidentify(text).strip()}
         sentence = re.split(r"(?<=[.!?])\s", deidentify(text).strip(), maxsplit=1)[0]
@@ -180,6 +188,8 @@ def _scrub_requests(session: Session, ids: list[int], texts: dict[int, list[str]
         old_title = request.title
         title, description = _replace(old_title, passages), _replace(request.description,
                                                                      passages)
+        if request.origin == "proposal" and old_title in _proposal_titles(request.kind, texts):
+            title = f"{KINDS[request.kind]}: {ERASED}"  # made from the words, however short
         touched = False
         if (title, description) != (old_title, request.description):
             # Core UPDATE: the request's version counter stays, so no open form goes stale
@@ -201,6 +211,13 @@ def _scrub_requests(session: Session, ids: list[int], texts: dict[int, list[str]
     return changed
 
 
+def _proposal_titles(kind: str, texts: dict[int, list[str]]) -> set[str]:
+    """The titles a proposal of this kind would have been given from these answers."""
+    from portal.domain.proposals import proposal_title
+
+    return {proposal_title(kind, passage) for variants in texts.values() for passage in variants}
+
+
 def _scrub_outbox(session: Session, request_id: int, old_titles: list[str], title: str) -> None:
     """Notification e-mails carry the (de-identified) title; give them the new one."""
     for message in session.scalars(select(OutboxMessage)
@@ -211,10 +228,13 @@ def _scrub_outbox(session: Session, request_id: int, old_titles: list[str], titl
 
 
 def _replace(text: str | None, passages: list[str]) -> str:
-    """The text with every passage (longest first) replaced by ERASED."""
+    """The text with every passage (longest first) replaced by ERASED; a passage too short
+    to be told from ordinary words is replaced only when it is the whole text."""
     text = text or ""
+    if text.strip() in passages:
+        return ERASED
     for passage in passages:
-        if passage in text:
+        if len(passage) >= MIN_COPY_CHARS and passage in text:
             text = text.replace(passage, ERASED)
     # A title shortened to 90 characters ends in an ellipsis after a passage's prefix.
     for passage in passages:

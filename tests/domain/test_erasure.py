@@ -87,6 +87,9 @@ def test_erasure_removes_the_response_and_every_copy(quoted):
     text = every_text()
     assert LOGIN_FAULT not in text and ERASED in text
     assert "Urgent." in text  # the direct request keeps its own words
+    # Its choices (role, programme) are not its words: the comment keeps "therapist".
+    assert f'A therapist wrote: "{ERASED}"' in text
+    assert f"Bug report: {ERASED}" in text
     assert drift(db.session) == []
     assert erasure.removed["responses"] == 1 and erasure.removed["requests_scrubbed"] == 2
 
