@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.codebooks.routes import bp as codebooks
     from portal.web.coding.routes import bp as coding
     from portal.web.collect.routes import bp as collect
+    from portal.web.data.routes import bp as data
     from portal.web.links.routes import bp as links
     from portal.web.main.routes import bp as main
     from portal.web.reports.routes import bp as reports
@@ -70,7 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.safety.routes import bp as safety
 
     for blueprint in (main, auth, collect, links, coding, codebooks, reports,
-                      requests, safety):
+                      requests, safety, data):
         app.register_blueprint(blueprint)
 
 

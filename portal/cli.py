@@ -19,9 +19,10 @@ dashboards_cli = AppGroup("dashboards", help="The dashboards' rollups.")
 
 def register(app: Flask) -> None:
     """Add the command groups to the app."""
+    from portal.data_cli import data_cli
     from portal.tag_cli import GROUP_GROUPS
 
-    for group in (instruments_cli, demo_cli, users_cli, dashboards_cli, *GROUP_GROUPS):
+    for group in (instruments_cli, demo_cli, users_cli, dashboards_cli, *GROUP_GROUPS, data_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup)
 

@@ -65,6 +65,18 @@ def sla_hours(text: str) -> dict[str, tuple[int, int]]:
     return targets
 
 
+# Days each kind of data is kept; 0 or empty keeps it for good. `flask data purge` removes
+# what is older (portal.domain.retention says what each covers; README, "Data lifecycle").
+RETENTION_DEFAULTS = {
+    "RETENTION_DAYS_PATIENT_RESPONSES": 730,
+    "RETENTION_DAYS_STAFF_RESPONSES": 1095,
+    "RETENTION_DAYS_CLOSED_REQUESTS": 1095,
+    "RETENTION_DAYS_OUTBOX_MESSAGES": 90,
+    "RETENTION_DAYS_FINISHED_JOBS": 90,
+    "RETENTION_DAYS_AUDIT_EVENTS": 2190,
+}
+
+
 def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping; overrides win and spare reading the environment."""
     overrides = overrides or {}
@@ -100,6 +112,7 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "uptake@localhost"),
+        **{key: os.environ.get(key, str(days)) for key, days in RETENTION_DEFAULTS.items()},
     }
     config.update(overrides)
     return config

@@ -9,9 +9,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.scoping import service_condition
-from portal.models import Codebook, CodebookVersion, Coding, Response, User
+from portal.models import AuditEvent, Codebook, CodebookVersion, Coding, Response, User
 from portal.models.instruments import STAKEHOLDER_GROUPS
 
+# Audit actions that take responses away (portal.domain.erasure writes them).
+REMOVAL_ACTIONS = ("response.erased", "data.purged")
 CODEBOOK_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 PROGRAMME = re.compile(r"^[a-z0-9_-]{1,40}$")
 DEFAULT_CODEBOOK = "icbt-implementation"
@@ -120,13 +122,17 @@ def codebook_version(session: Session, filters: Filters) -> CodebookVersion | No
     return session.scalar(query.order_by(CodebookVersion.number.desc()).limit(1))
 
 
-def data_version(session: Session) -> tuple[int, int, int]:
-    """Changes whenever a response, a coding or a codebook version arrives: a cache key.
+def data_version(session: Session) -> tuple[int, int, int, int]:
+    """Changes whenever a response, a coding or a codebook version arrives, or responses are
+    erased or purged: a cache key.
 
     Replacing a coding always inserts a new one, and merges and splits make a new version, so
-    three index look-ups see every change that could move a dashboard number.
+    three index look-ups see every change that could move a dashboard number; a removal
+    leaves the maxima alone but always writes an audit event, the fourth.
     """
     return session.execute(select(
         select(func.coalesce(func.max(Response.id), 0)).scalar_subquery(),
         select(func.coalesce(func.max(Coding.id), 0)).scalar_subquery(),
-        select(func.coalesce(func.max(CodebookVersion.id), 0)).scalar_subquery())).one()
+        select(func.coalesce(func.max(CodebookVersion.id), 0)).scalar_subquery(),
+        select(func.coalesce(func.max(AuditEvent.id), 0))
+        .where(AuditEvent.action.in_(REMOVAL_ACTIONS)).scalar_subquery())).one()

@@ -1,0 +1,1 @@
+"""The data blueprint: erasure of a response on request."""
