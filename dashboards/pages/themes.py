@@ -18,6 +18,7 @@ from dashboards.figures.themes import (
     trend_lines,
 )
 from dashboards.filters import current
+from dashboards.pages.responsiveness import training
 from dashboards.pages.widgets import chart, register_chart
 from portal.domain.dashboard_filters import Filters, codebook_version
 from portal.extensions import db
@@ -41,6 +42,9 @@ def layout() -> list:
                 chart("cooccurrence", "Click a cell for answers that carry both themes."),
                 chart("structure_counts", "For codebooks with levels (patients' codebooks): "
                                           "dimensions and their themes; click a theme."),
+                html.Section(className="chart", children=[
+                    html.H3("Did training-need mentions fall after training?"),
+                    html.Div(id="themes-training")]),
             ]),
             html.Aside(id="quotes", className="quotes", **{"aria-live": "polite"}, children=[
                 html.H3("Quotes"), html.P("Click a cell, bar or point to read the quotes "
@@ -66,6 +70,11 @@ def register_callbacks(app: Dash) -> None:
     register_chart(app, "cooccurrence",
                    lambda f, k, filters: cooccurrence_heatmap(f, k, theme_labels(filters)))
     register_chart(app, "structure_counts", lambda f, k, _: structure_sunburst(f, k))
+
+    @app.callback(Output("themes-training", "children"), Input("url", "search"))
+    def update_training(_search):
+        """Delivered training beside the training-need mentions before and after it."""
+        return training()
 
     @app.callback(Output("themes-note", "children"), Input("url", "search"))
     def update_note(search):

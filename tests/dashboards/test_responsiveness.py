@@ -53,3 +53,28 @@ def test_another_vendors_request_is_a_404_in_the_callback(client, history):
     assert f"Request #{ids['northlight']}: Login fails" in texts(
         own.get_json()["response"]["responsiveness-body"]["children"])
     assert body(client, "?request=abc").status_code == 404
+
+
+def test_the_themes_page_shows_mentions_around_delivered_training(client, world):
+    """Delivered training sits on the Themes page with the mentions before and after it,
+    the small count hidden as on every dashboard."""
+    from datetime import date, datetime
+
+    from portal.domain.training_plan import add_to_plan, schedule
+    from tests.requests_helpers import filed, therapist_feedback
+
+    for day in (3, 10):
+        therapist_feedback(world, "We need more training on the messaging.",
+                           when=datetime(2026, 2, day, 9))
+    item = add_to_plan(db.session, world.users["vendor"],
+                       filed(world, kind="training", title="Onboarding"),
+                       topic="Messaging <b>and</b> onboarding", audience="New therapists")
+    schedule(db.session, world.users["vendor"], item, delivered_on=date(2026, 3, 1),
+             today=date(2026, 3, 1))
+    db.session.commit()
+    login(client, "lead@x.test")
+    client.get("/dash/themes")
+    response = post_callback(client, [("themes-training", "children")], [("url", "search", "")])
+    shown = texts(response.get_json()["response"]["themes-training"]["children"])
+    assert "Messaging <b>and</b> onboarding" in shown  # text, not markup
+    assert "fewer than 5" in shown and "2026-03-01" in shown
