@@ -52,14 +52,18 @@ def test_each_role_sees_its_own_scope(app, history, who, labels):
 
 
 def test_filters_narrow_by_service_and_date(app, history):
-    """The filter bar's services and dates of filing apply."""
+    """The filter bar's services and months of filing apply."""
     lead = history.users["lead"]
     bristol = responsiveness(db.session, lead, Filters(services=(
         history.services["bristol"].id,)), "product", config=CONFIG, now=NOW)
     assert list(bristol["label"]) == ["Thrive iCBT"] and list(bristol["requests"]) == [2]
-    early = responsiveness(db.session, lead, Filters(end=at(3).date()), "vendor",
+    # Periods are whole months, as on every dashboard: an end date stands for its month.
+    march = responsiveness(db.session, lead, Filters(end=at(3).date()), "vendor",
                            config=CONFIG, now=NOW)
-    assert list(early["requests"]) == [2]
+    assert list(march["requests"]) == [2, 2]
+    before = responsiveness(db.session, lead, Filters(end=at(3).date().replace(month=2)),
+                            "vendor", config=CONFIG, now=NOW)
+    assert before.empty or list(before["requests"]) == [0, 0]
 
 
 def test_breaches_per_priority(app, history):
@@ -82,4 +86,6 @@ def test_backlog_by_week(app, history):
     assert [str(w.date()) for w in frame["week"]] == ["2026-03-02", "2026-03-09", "2026-03-16"]
     assert list(frame["filed"]) == [3, 0, 1] and list(frame["finished"]) == [2, 0, 0]
     assert list(frame["open"]) == [1, 1, 2]
-    assert backlog(db.session, history.users["manager"], Filters(start=at(20).date())).empty
+    # Periods are whole months: a start in April leaves March's requests out.
+    assert backlog(db.session, history.users["manager"],
+                   Filters(start=at(20).date().replace(month=4))).empty
