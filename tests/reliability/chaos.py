@@ -265,10 +265,12 @@ def killer(server: Server, settings: Settings, clock: Clock, stop: threading.Eve
         if not tally.server_restarts and time.monotonic() >= restart_at:
             began, deadline = time.monotonic(), clock.deadline
             clock.deadline = float("inf")  # the run is not over while the server restarts
-            server.kill_all()
-            server.start()
-            tally.server_restarts += 1
-            clock.deadline = deadline + time.monotonic() - began
+            try:
+                server.kill_all()
+                server.start()
+                tally.server_restarts += 1
+            finally:  # a failed restart ends the run rather than hanging it
+                clock.deadline = deadline + time.monotonic() - began
             continue
         ready = server.ready()
         if len(ready) >= 2:
