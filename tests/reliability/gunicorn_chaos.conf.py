@@ -36,6 +36,14 @@ def _build_taggers_before_the_fork() -> None:
         warm_up(db.session)
         db.session.remove()
         db.engine.dispose()
+    # tqdm (inside the embedding model) makes a multiprocessing lock on first use, shared by
+    # every process forked after: a worker SIGKILLed while holding it would wedge the others.
+    # Production workers make it after the fork, each its own; so must these.
+    from tqdm.std import TqdmDefaultWriteLock, tqdm
+
+    for holder, name in ((tqdm, "_lock"), (TqdmDefaultWriteLock, "mp_lock")):
+        if name in vars(holder):
+            delattr(holder, name)
 
 
 _build_taggers_before_the_fork()
