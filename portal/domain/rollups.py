@@ -143,7 +143,8 @@ def _theme_contributions(session: Session,
 
 def _structure(session: Session, version_id: int) -> Structure:
     """A version's Structure, cached per database and version (versions never change)."""
-    return _cached_structure(str(session.get_bind().url), version_id, session)
+    # .engine: a migration's session is bound to a Connection, which has no URL of its own.
+    return _cached_structure(str(session.get_bind().engine.url), version_id, session)
 
 
 _STRUCTURES: dict[tuple[str, int], Structure] = {}

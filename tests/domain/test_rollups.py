@@ -121,3 +121,19 @@ def test_rebuild_repairs_a_damaged_rollup(coded):
     rebuild(db.session)
     db.session.commit()
     assert drift(db.session) == []
+
+
+def test_rebuild_works_on_a_session_bound_to_a_connection(coded):
+    """Migration 0003 counts an existing database through a Connection-bound session."""
+    from sqlalchemy.orm import Session
+
+    from portal.domain import rollups
+
+    rollups._STRUCTURES.clear()  # the version's structure must be built through that session
+    db.session.execute(ThemeRollup.__table__.delete())
+    db.session.commit()
+    with db.engine.begin() as connection:
+        session = Session(bind=connection)
+        rebuild(session)
+        session.flush()
+    assert drift(db.session) == []

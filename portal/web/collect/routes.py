@@ -1,6 +1,9 @@
 """Answering a survey: by invitation link, or signed in as staff."""
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+import logging
+import sqlite3
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -20,11 +23,17 @@ from portal.domain.tagging import precode
 from portal.extensions import csrf, db
 from portal.models import Instrument, InstrumentVersion, Invitation, Response, Service, User
 from portal.web.collect.forms import META_FIELDS, survey_form_class
-from portal.web.errors import busy_page, forget_session
+from portal.web.errors import busy_page, database_unavailable, forget_session
 from portal.web.guards import accepts_undecodable
 
 BUSY_MESSAGE = ("The portal is busy and could not save your answers yet. They are still here: "
                 "please send the form again in a few seconds.")
+FULL_MESSAGE = ("The portal's storage is full, so your answers could not be saved. Nothing was "
+                "stored. They are still here: please keep a copy and send the form again later.")
+# SQLSTATE disk_full: PostgreSQL could not grow a file.
+PG_DISK_FULL = "53100"
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("collect", __name__)
 # Survey forms check their own CSRF token (FlaskForm), so that a stale token re-shows the
@@ -157,11 +166,35 @@ def _survey(instrument: Instrument, service: Service, *, invitation: Invitation 
             db.session.rollback()
             summary.append(str(error))
             status = 400
-        except OperationalError:
+        except OperationalError as error:
             forget_session()
-            summary.append(BUSY_MESSAGE)
+            if storage_full(error):
+                log.error("storage full: a submission was refused and nothing stored")
+            summary.append(FULL_MESSAGE if storage_full(error) else BUSY_MESSAGE)
             return busy_page(_render(form, page, summary))
     return _render(form, page, summary), status
+
+
+@bp.errorhandler(OperationalError)
+def unavailable_before_the_form(error: OperationalError):
+    """A database that fails before the form can be rebuilt: 503, and a POST's text kept."""
+    if request.method != "POST":
+        return database_unavailable(error)
+    database_unavailable(error)  # rolls back and logs, as for any page
+    # The definition is out of reach, so the posted fields come back as they were sent: the
+    # text to read or copy, and a button that sends the same form (and key) again.
+    kept = list(request.form.items(multi=True))
+    texts = [value for name, value in kept if name not in META_FIELDS and value.strip()]
+    return busy_page(render_template("collect/busy.html", kept=kept, texts=texts,
+                                     seconds=current_app.config["RETRY_AFTER_SECONDS"]))
+
+
+def storage_full(error: OperationalError) -> bool:
+    """True when the database refused a write because its disk (or size limit) is full."""
+    orig = error.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return getattr(orig, "sqlstate", None) == PG_DISK_FULL
 
 
 def _render(form, page: dict, summary: list[str]) -> str:
