@@ -17,6 +17,7 @@ from portal.models.jobs import Job
 from portal.models.organisations import Product, Service, ServiceProgramme, Vendor, service_products
 from portal.models.responses import Answer, Response
 from portal.models.rollups import ScoreRollup, ThemeRollup
+from portal.models.sessions import LoginFailure, UserSession
 from portal.models.users import Role, User
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Coding",
     "CodingSample",
     "Job",
+    "LoginFailure",
     "Tag",
     "TaggerState",
     "ThemeRollup",
@@ -41,6 +43,7 @@ __all__ = [
     "Service",
     "ServiceProgramme",
     "User",
+    "UserSession",
     "Vendor",
     "service_products",
     "utcnow",
