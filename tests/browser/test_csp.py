@@ -54,6 +54,15 @@ def test_dashboards_draw_under_the_csp(dashboard_world, desktop, shot):  # noqa:
     page.goto(f"/i/{dashboard_world.links['patient'].token}")
     expect(page.get_by_role("button", name="Send my answers")).to_be_visible()
     assert page.evaluate("window.__cspViolations") == []
+    # Portal pages with scripts and inline styles: the readiness report, a link and its poster.
+    leeds, link = dashboard_world.services["leeds"].id, dashboard_world.links["patient"].id
+    for path in (f"/reports/{leeds}", f"/links/{link}", f"/links/{link}/poster"):
+        assert page.goto(path).status == 200
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__cspViolations") == [], path
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.__printed") is True  # the handler is bound without inline JS
     problems = [line for line in console
                 if "Content Security Policy" in line or "Content-Security-Policy" in line
                 or line.startswith("pageerror")]
