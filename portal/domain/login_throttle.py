@@ -57,9 +57,9 @@ class DatabaseStore:
         self.session = session
 
     def add(self, key: str, now: datetime, window: timedelta) -> None:
-        """Insert the failure and prune this key's old rows."""
-        self.session.execute(delete(LoginFailure).where(LoginFailure.key == key,
-                                                        LoginFailure.at <= now - window))
+        """Insert the failure and prune every key's rows older than the window."""
+        # All keys, not just this one: a sprayer's one-off keys would otherwise stay forever.
+        self.session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))
         self.session.add(LoginFailure(key=key, at=now))
         self.session.flush()
 

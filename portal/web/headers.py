@@ -31,8 +31,7 @@ def policy(dash_app: Dash) -> dict[str, str | list[str]]:
 
 # Nothing here needs a camera, a microphone, a location or payments.
 PERMISSIONS = {feature: "()" for feature in (
-    "camera", "microphone", "geolocation", "payment", "usb", "interest-cohort",
-    "browsing-topics")}
+    "camera", "microphone", "geolocation", "payment", "usb", "browsing-topics")}
 
 
 def register(app: Flask, dash_app: Dash) -> Talisman:

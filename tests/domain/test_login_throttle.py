@@ -88,5 +88,6 @@ def test_the_database_store_prunes_old_rows(app):
     store = DatabaseStore(db.session)
     throttle = Throttle(store, "secret", LIMITS)
     throttle.failed("a@x.test", "10.0.0.1", at(0))
+    throttle.failed("b@x.test", "10.0.0.2", at(1))
     throttle.failed("a@x.test", "10.0.0.1", at(30))
-    assert store.count_all() == 2  # one per key: account and client
+    assert store.count_all() == 2  # this failure's account and client; b's rows are gone
