@@ -17,7 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    register_dashboards(app)
+    dash_app = register_dashboards(app)
+    register_security_headers(app, dash_app)
+    register_proxy(app)
     return app
 
 
@@ -25,6 +27,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension singletons; the text guard runs before CSRF reads the form."""
     from portal import models  # noqa: F401  (tables must be known before migrate binds)
     from portal.database import configure_engine
+    from portal.web.auth import sessions
     from portal.web.guards import register_guards
 
     register_guards(app)
@@ -39,12 +42,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see this page."
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        """Load the signed-in user by id."""
-        from portal.models import User
-
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(sessions.load_user)
+    sessions.register(app)
 
 
 def register_logging(app: Flask) -> None:
@@ -59,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.converters import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter
+    from portal.web.audit.routes import bp as audit
     from portal.web.auth.routes import bp as auth
     from portal.web.codebooks.routes import bp as codebooks
     from portal.web.coding.routes import bp as coding
@@ -71,7 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.safety.routes import bp as safety
 
     for blueprint in (main, auth, collect, links, coding, codebooks, reports,
-                      requests, safety, data):
+                      requests, safety, data, audit):
         app.register_blueprint(blueprint)
 
 
@@ -89,8 +89,24 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-def register_dashboards(app: Flask) -> None:
+def register_dashboards(app: Flask):
     """Mount the Dash app on this Flask server, behind the login."""
     from dashboards import init_dashboards
 
-    init_dashboards(app)
+    return init_dashboards(app)
+
+
+def register_security_headers(app: Flask, dash_app) -> None:
+    """Send CSP and the other security headers on every response, the dashboards' too."""
+    from portal.web.headers import register
+
+    register(app, dash_app)
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto from the configured number of proxies, and no more."""
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -66,11 +66,16 @@ def create_user_command(email, name, role, service_name, vendor_name, password):
         if service_name else None
     vendor = db.session.scalar(select(Vendor).where(Vendor.name == vendor_name)) \
         if vendor_name else None
+    from portal.domain.audit import record
+
     try:
         user = create_user(db.session, email=email, name=name, password=password,
                            role=Role(role), service=service, vendor=vendor)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    record(db.session, None, "user.created", "user", user.id,
+           after={"role": user.role.value, "service_id": user.service_id,
+                  "vendor_id": user.vendor_id})
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.label}).")
 

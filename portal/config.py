@@ -73,7 +73,6 @@ RETENTION_DEFAULTS = {
     "RETENTION_DAYS_CLOSED_REQUESTS": 1095,
     "RETENTION_DAYS_OUTBOX_MESSAGES": 90,
     "RETENTION_DAYS_FINISHED_JOBS": 90,
-    "RETENTION_DAYS_AUDIT_EVENTS": 2190,
 }
 
 
@@ -97,7 +96,23 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+        or os.environ.get("FORCE_HTTPS", "") == "1",
+        # Behind HTTPS: redirect http to https and send HSTS (Talisman sends it on https only).
+        "FORCE_HTTPS": os.environ.get("FORCE_HTTPS", "") == "1",
+        # Proxies in front that set X-Forwarded-For/-Proto; 0 trusts none (a direct listener).
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        # A signed-in session ends after this long unused, and this long after sign-in at most.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")),
+        # Failed sign-ins within the window: per email (soft lockout) and per client address.
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT",
+                                                             "5")),
+        "LOGIN_MAX_FAILURES_PER_CLIENT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_CLIENT",
+                                                            "20")),
+        "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        "LOGIN_THROTTLE_REDIS_PREFIX": os.environ.get("LOGIN_THROTTLE_REDIS_PREFIX",
+                                                      "uptake:login:"),
         "WTF_CSRF_TIME_LIMIT": None,  # a long survey must not expire mid-answer
         "DEMO_PASSWORD": os.environ.get("UPTAKE_DEMO_PASSWORD", "uptake-demo"),
         "RETRY_AFTER_SECONDS": 5,

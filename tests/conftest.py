@@ -5,6 +5,7 @@ import functools
 import os
 import re
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +23,7 @@ from portal.domain.invitations import create_invitation
 from portal.extensions import db
 from portal.models import Instrument, Product, Role, Service, ServiceProgramme, Vendor
 
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # test_jobs uses 15
 PG_ADMIN_URL = os.environ.get("UPTAKE_TEST_POSTGRES",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "correct horse battery"
@@ -71,6 +73,54 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         """Run the request in an empty context."""
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def redis_prefix():
+    """(Redis URL, a key prefix of this test's own); its keys are deleted afterwards.
+
+    A prefix per test, not FLUSHDB, so parallel runs on the same Redis do not collide.
+    """
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except RedisConnectionError:
+        connection.close()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is required under CI=true; none answers at {REDIS_TEST_URL}")
+        pytest.skip("Redis is not reachable")
+    prefix = f"uptake-test:{os.getpid()}:{uuid.uuid4().hex[:8]}:"
+    yield REDIS_TEST_URL, prefix
+    for key in connection.scan_iter(match=prefix + "*"):
+        connection.delete(key)
+    connection.close()
+
+
+class FixedClock:
+    """A clock that moves only when told."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        """Move the clock forward by a timedelta's keywords."""
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def frozen(monkeypatch) -> FixedClock:
+    """Fix the clock that sessions and the sign-in throttle read."""
+    from portal.models import clock as clock_module
+
+    fixed = FixedClock(datetime(2026, 3, 2, 9, 0, 0))
+    monkeypatch.setattr(clock_module, "utcnow", fixed)
+    return fixed
 
 
 def fresh():
@@ -228,6 +278,25 @@ def csrf_from(html: str) -> str:
 
 def login(client, email: str, password: str = PASSWORD):
     """Sign a test client in through the real form."""
+    end_read_snapshot()
     page = client.get("/login")
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": csrf_from(page.get_data(as_text=True))})
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": csrf_from(page.get_data(as_text=True))})
+    end_read_snapshot()
+    return response
+
+
+def end_read_snapshot() -> None:
+    """End the test's read-only transaction, keeping what it loaded.
+
+    Signing in writes (a session record, an audit event). On SQLite a transaction that read
+    before another connection's commit cannot write afterwards, so the test's next write
+    would fail with "database is locked"; production requests start a fresh transaction.
+    """
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire

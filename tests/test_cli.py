@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from portal.demo.world import DEMO_DOMAIN, load_demo
 from portal.extensions import db
-from portal.models import Answer, Response, Role, Service, User
+from portal.models import Answer, AuditEvent, Response, Role, Service, User
 from tests.conftest import fresh
 
 
@@ -37,6 +37,9 @@ def test_users_create(runner, world):
     assert result.exit_code == 0, result.output
     user = fresh().scalar(select(User).where(User.email == "new@x.test"))
     assert user.role is Role.MANAGER and user.service.name == "Bristol Wellbeing"
+    created = fresh().scalar(select(AuditEvent).where(AuditEvent.action == "user.created"))
+    assert created.subject_id == user.id and created.after["role"] == "manager"
+    assert "long enough password" not in str(created.after)
     refused = runner.invoke(args=["users", "create", "--email", "x@x.test", "--name", "X",
                                   "--role", "therapist", "--password", "long enough password"])
     assert refused.exit_code != 0 and "belongs to a service" in refused.output

@@ -17,7 +17,7 @@ from portal.config import RETENTION_DEFAULTS
 from portal.domain import audit
 from portal.domain.erasure import PURGED_ACTION, erase_responses
 from portal.domain.request_status import FINISHED
-from portal.models import AuditEvent, Job, OutboxMessage, Response, SupplierRequest
+from portal.models import Job, OutboxMessage, Response, SupplierRequest
 
 # kind → (config key, what it covers); the order is the purge's order.
 KINDS: dict[str, tuple[str, str]] = {
@@ -29,7 +29,6 @@ KINDS: dict[str, tuple[str, str]] = {
                         "finished or dismissed supplier requests, from their last change"),
     "outbox_messages": ("RETENTION_DAYS_OUTBOX_MESSAGES", "notification e-mails"),
     "finished_jobs": ("RETENTION_DAYS_FINISHED_JOBS", "finished background job records"),
-    "audit_events": ("RETENTION_DAYS_AUDIT_EVENTS", "the audit trail"),
 }
 # A request in one of these waits for nobody; dismissed proposals were never filed.
 CLOSED_STATUSES = tuple(sorted(FINISHED | {"dismissed"}))
@@ -102,11 +101,10 @@ def purge(session: Session, now: datetime, config: Mapping, *, dry_run: bool = F
     counts["finished_jobs"] = _purge_rows(session, Job, Job.finished_at,
                                           found["finished_jobs"].cutoff(now), dry_run,
                                           Job.state.in_(("done", "failed")))
-    counts["audit_events"] = _purge_rows(session, AuditEvent, AuditEvent.at,
-                                         found["audit_events"].cutoff(now), dry_run)
+    # The audit trail is append-only (triggers refuse UPDATE and DELETE) and holds no
+    # content, so it is kept; archiving it is the operator's business.
     if not dry_run and any(counts.values()):
-        # Written after the audit purge, so it is always the newest event and survives it;
-        # its id also moves the dashboards' cache key.
+        # Its id also moves the dashboards' cache key.
         audit.record(session, None, PURGED_ACTION, "retention", None,
                      after={"removed": counts, "at": now.isoformat(timespec="seconds")})
     if not dry_run:

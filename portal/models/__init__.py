@@ -27,6 +27,7 @@ from portal.models.requests import (
 from portal.models.responses import Answer, Response
 from portal.models.rollups import ScoreRollup, ThemeRollup
 from portal.models.safety import RiskFlag
+from portal.models.sessions import LoginFailure, UserSession
 from portal.models.users import Role, User
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Coding",
     "CodingSample",
     "Job",
+    "LoginFailure",
     "Tag",
     "TaggerState",
     "ThemeRollup",
@@ -59,6 +61,7 @@ __all__ = [
     "SupplierRequest",
     "TrainingItem",
     "User",
+    "UserSession",
     "Vendor",
     "service_products",
     "utcnow",

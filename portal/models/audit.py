@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -11,7 +11,7 @@ from portal.models.users import User
 
 
 class AuditEvent(db.Model):
-    """One recorded decision or change; rows are only ever added.
+    """One recorded decision, change or sign-in; rows are only ever added.
 
     ``before`` and ``after`` hold ids, labels, themes and polarities, never answer text.
     """
@@ -28,3 +28,25 @@ class AuditEvent(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     actor: Mapped[User | None] = relationship()
+
+
+# Append-only in the database itself, not just in our code: a trigger refuses UPDATE and DELETE
+# (and TRUNCATE on PostgreSQL). Migration 0005 installs the same for migrated databases; these
+# listeners cover databases built with create_all (tests, a fresh laptop).
+SQLITE_TRIGGERS = [
+    DDL(f"CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
+    for verb in ("UPDATE", "DELETE")
+]
+POSTGRESQL_TRIGGERS = [
+    DDL("CREATE OR REPLACE FUNCTION audit_events_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$"),
+    DDL("CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_refuse()"),
+    DDL("CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse()"),
+]
+for _ddl in SQLITE_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create", _ddl.execute_if(dialect="sqlite"))
+for _ddl in POSTGRESQL_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create", _ddl.execute_if(dialect="postgresql"))

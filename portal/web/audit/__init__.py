@@ -1,0 +1,1 @@
+"""The audit blueprint: administrators read the audit trail."""
