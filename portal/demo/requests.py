@@ -30,12 +30,17 @@ def load_requests(session: Session, services: list[Service], managers: dict[int,
             select(SupplierRequest).where(SupplierRequest.service_id == service.id,
                                           SupplierRequest.status == "proposed")
             .order_by(SupplierRequest.created_at.desc(), SupplierRequest.id.desc())))
+        # The newest training proposal is set aside first: which proposals are newest
+        # depends on the clock the demo is loaded at, and the plan should not.
+        training = next((p for p in proposals if p.kind == "training"), None)
+        proposals = [p for p in proposals if p is not training]
         confirmed = proposals[KEEP_PROPOSED:KEEP_PROPOSED + len(STORIES)]
         for story, request in zip(STORIES, confirmed, strict=False):
             _tell(session, request, story, manager, vendor_users[request.vendor_id])
         for request in proposals[KEEP_PROPOSED + len(STORIES):]:
             change_status(session, request, manager, "dismissed", request.created_at, "")
-        _plan_training(session, service, manager, vendor_users)
+        if training is not None:
+            _plan_training(session, training, manager, vendor_users)
     session.commit()
 
 
@@ -62,14 +67,9 @@ def _tell(session: Session, request: SupplierRequest, story: tuple[str, ...], ma
                       when, "")
 
 
-def _plan_training(session: Session, service: Service, manager: User,
+def _plan_training(session: Session, request: SupplierRequest, manager: User,
                    vendor_users: dict[int, User]) -> None:
-    """File the service's newest training proposal and put it in a delivered plan item."""
-    request = session.scalar(select(SupplierRequest).where(
-        SupplierRequest.service_id == service.id, SupplierRequest.kind == "training",
-        SupplierRequest.status == "proposed").order_by(SupplierRequest.created_at.desc()))
-    if request is None:
-        return
+    """File a training proposal and put it in a delivered plan item."""
     vendor = vendor_users[request.vendor_id]
     change_status(session, request, manager, "new", request.created_at, "")
     item = add_to_plan(session, vendor, request, topic="Supporting patients in the programme",
