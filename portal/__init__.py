@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_text_display(app)
     register_errorhandlers(app)
     register_commands(app)
     dash_app = register_dashboards(app)
@@ -73,6 +74,16 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main, auth, collect, links, coding, codebooks, reports,
                       requests, safety, data, audit):
         app.register_blueprint(blueprint)
+
+
+def register_text_display(app: Flask) -> None:
+    """Isolate bidi controls in every string a template prints (Markup is the app's own)."""
+    from markupsafe import Markup
+
+    from portal.domain.bidi import isolate
+
+    app.jinja_env.finalize = lambda value: isolate(value) \
+        if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def register_errorhandlers(app: Flask) -> None:

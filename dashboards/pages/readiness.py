@@ -16,6 +16,7 @@ from dashboards.figures.readiness import (
 )
 from dashboards.filters import current
 from dashboards.pages.widgets import chart, register_chart, table
+from portal.domain.bidi import isolate
 from portal.domain.scoping import service_condition
 from portal.extensions import db
 from portal.models import Service
@@ -95,6 +96,6 @@ def report_links(filters, search: str | None) -> list:
     query = select(Service).where(service_condition(current_user)).order_by(Service.name)
     if filters.services:
         query = query.where(Service.id.in_(filters.services))
-    return [html.Li(html.A(f"Printable readiness report: {s.name}",
+    return [html.Li(html.A(f"Printable readiness report: {isolate(s.name)}",
                            href=f"/reports/{s.id}{search or ''}", target="_blank"))
             for s in db.session.scalars(query)]

@@ -12,6 +12,7 @@ from dashboards.figures.common import graph_config
 from dashboards.figures.responsiveness import backlog_figure
 from dashboards.filters import current
 from dashboards.pages.widgets import table
+from portal.domain.bidi import isolate
 from portal.domain.deidentify import deidentify
 from portal.domain.request_status import STATUSES
 from portal.domain.requests import find_request
@@ -76,7 +77,7 @@ def focus(search: str) -> html.Section:
         abort(404)
     first, resolve = clocks(item, utcnow(), current_app.config["REQUEST_SLA_HOURS"])
     return html.Section(className="request-focus", children=[
-        html.H3(f"Request #{item.id}: {deidentify(item.title)}"),
+        html.H3(f"Request #{item.id}: {isolate(deidentify(item.title))}"),
         html.P(f"{STATUSES[item.status]} · first response {first.text} · resolution "
                f"{resolve.text}")])
 
@@ -89,7 +90,8 @@ def training() -> html.Table | html.P:
         if effect is not None:
             shown = [str(effect[p]) if effect[p] is not None else f"fewer than {effect['k']}"
                      for p in ("before", "after")]
-            rows.append(html.Tr([html.Td(line.item.service.name), html.Td(line.item.topic),
+            rows.append(html.Tr([html.Td(isolate(line.item.service.name)),
+                                 html.Td(isolate(line.item.topic)),
                                  html.Td(str(line.item.delivered_on)),
                                  *[html.Td(text) for text in shown]]))
     if not rows:

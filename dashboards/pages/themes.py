@@ -20,6 +20,7 @@ from dashboards.figures.themes import (
 from dashboards.filters import current
 from dashboards.pages.responsiveness import training
 from dashboards.pages.widgets import chart, register_chart
+from portal.domain.bidi import isolate
 from portal.domain.dashboard_filters import Filters, codebook_version
 from portal.extensions import db
 from portal.models.instruments import GROUP_LABELS
@@ -172,13 +173,13 @@ def quotes_panel(graph: str, click: dict | None, filters: Filters) -> list:
 def quote_item(quote, labels: dict[str, str]) -> html.Li:
     """One quote with where it comes from and its tags, each marked machine or person."""
     tags = [html.Li(className=f"tag tag-{polarity or 'none'}", children=[
-        f"{labels.get(theme, theme)}" + (f" ({polarity})" if polarity else "") + " ",
+        isolate(labels.get(theme, theme)) + (f" ({polarity})" if polarity else "") + " ",
         html.Span("machine" if machine else "person",
                   className="badge-machine" if machine else "badge-person",
                   title="Tagged by the engine" if machine else "Tagged by a person")])
         for theme, polarity, machine in quote.tags]
-    where = " · ".join(str(part) for part in (GROUP_LABELS.get(quote.group, quote.group),
+    where = " · ".join(isolate(str(part)) for part in (GROUP_LABELS.get(quote.group, quote.group),
                                               quote.service_name, quote.month) if part)
     return html.Li(className="quote", children=[
-        html.Blockquote(quote.text), html.P(where, className="quote-source"),
+        html.Blockquote(isolate(quote.text)), html.P(where, className="quote-source"),
         html.Ul(tags, className="tag-list", **{"aria-label": "Tags"})])

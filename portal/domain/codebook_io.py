@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain.bidi import clean_filename
 from portal.domain.codebook_edits import apply_change
 from portal.domain.codebooks import CodebookError, current_version
 from portal.domain.refi_qda import export_qdc, import_qdc
@@ -33,4 +34,5 @@ def import_version(session: Session, key: str, data: bytes, *, actor: User | Non
     definition = {**imported, **{k: current.definition[k] for k in KEPT
                                  if k in current.definition}}
     return apply_change(session, codebook, definition, actor=actor,
-                        note=f"Imported from {filename[:200]}", action="codebook.import")
+                        note=f"Imported from {clean_filename(filename, 'a file')}",
+                        action="codebook.import")

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from portal.domain.bidi import isolate
 from portal.domain.deidentify import deidentify
 from portal.domain.request_status import KINDS, STATUSES, UNFILED
 from portal.models import OutboxMessage, Role, SupplierRequest, User, utcnow
@@ -41,7 +42,7 @@ def recipients(session: Session, request: SupplierRequest, event: str,
 
 def message_for(request: SupplierRequest, event: str, base_url: str) -> tuple[str, str]:
     """Subject and body of a notification: type, status, masked title and a link only."""
-    title = deidentify(request.title)
+    title = isolate(deidentify(request.title))  # an override must not turn the subject round
     kind, status = KINDS[request.kind], STATUSES[request.status]
     subject = f"[Uptake] {kind} #{request.id} ({status}): {title}"[:300]
     link = f"{base_url}/requests/{request.id}"

@@ -122,6 +122,18 @@ def test_clicking_a_bar_shows_its_quotes_with_machine_marks(client, small_k, cod
     assert "machine" not in click(client, "theme_trend", "tech_bugs|1999-01")
 
 
+
+def test_an_override_in_a_quote_is_isolated(client, small_k, coded):
+    """Quote text with a right-to-left override reaches the panel inside FSI...PDI."""
+    answers = {**BUGS, "hindered": "The app kept logging me out \u202eeludom a fo yawflah."}
+    add_patient_responses(coded, "leeds", datetime(2026, 3, 6), 2, answers)
+    login(client, "lead@x.test")
+    client.get("/dash/themes")
+    lines = click(client, "polarity_by_theme", "tech_bugs|barrier")
+    isolated = [line for line in lines if "\u202e" in line]
+    assert isolated, lines
+    assert all(line.startswith("\u2068") and line.endswith("\u2069") for line in isolated)
+
 def test_structure_view_for_a_patient_codebook(client, small_k, coded):
     """The therapist-support codebook's dimensions and themes as a sunburst."""
     login(client, "lead@x.test")

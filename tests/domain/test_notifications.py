@@ -89,3 +89,12 @@ def test_delivery_over_smtp_marks_messages_sent(app, world, monkeypatch):
     sent, refused = outbox()
     assert sent.sent_at is not None and refused.error == "SMTPRecipientsRefused"
     assert deliver_pending(db.session, config) == 0
+
+
+def test_an_override_in_a_title_cannot_turn_the_subject_round(app, world):
+    """The masked title sits in an isolate of its own in subject and body."""
+    filed(world, title="Sync broken \u202eexe.fdp")
+    message = outbox()[0]
+    assert "\u2068Sync broken \u202eexe.fdp\u2069" in message.subject
+    assert message.subject.endswith("\u2069")
+    assert "\u2068Sync broken \u202eexe.fdp\u2069\n" in message.body

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     jsonify,
@@ -25,6 +24,7 @@ from portal.domain.tagging import choose_parts
 from portal.extensions import db
 from portal.models import AuditEvent, Codebook, CodebookVersion, Job
 from portal.web.codebooks.forms import ImportForm, MergeForm, NewThemeForm, SplitForm, ThemeTextForm
+from portal.web.downloads import attachment
 from portal.web.errors import busy_page, forget_session
 from portal.web.guards import accepts_upload
 
@@ -233,8 +233,7 @@ def export(key: str):
     """Download the current version as a REFI-QDA codebook."""
     _, version = _codebook(key)
     filename = f"{key}-v{version.number}.qdc"
-    return Response(export_version(version), mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(export_version(version), "application/xml", filename)
 
 
 @bp.route("/<key>/import", methods=["GET", "POST"])

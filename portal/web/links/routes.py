@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,6 +21,7 @@ from portal.domain.invitations import create_invitation, qr_svg, revoke_invitati
 from portal.domain.scoping import manageable_invitations, manageable_services
 from portal.extensions import db
 from portal.models import Instrument, Invitation, utcnow
+from portal.web.downloads import attachment
 from portal.web.errors import busy_page, forget_session
 from portal.web.links.forms import InvitationForm
 
@@ -97,8 +97,7 @@ def qr(invitation_id: int):
     """Download the QR code as SVG."""
     invitation = _own(invitation_id)
     filename = f"uptake-link-{invitation.id}.svg"
-    return Response(qr_svg(link_url(invitation)), mimetype="image/svg+xml",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(qr_svg(link_url(invitation)), "image/svg+xml", filename)
 
 
 @bp.route("/<int:invitation_id>/revoke", methods=["POST"])

@@ -56,6 +56,7 @@ from portal.domain.scoping import visible_services
 from portal.domain.sla import clocks
 from portal.extensions import db
 from portal.models import RequestSettings, Role, SupplierRequest, User, utcnow
+from portal.web.downloads import attachment
 from portal.web.requests.forms import EditRequestForm, NewRequestForm, SettingsForm
 
 log = logging.getLogger(__name__)
@@ -402,8 +403,7 @@ def _csv(rows: list[list], filename: str) -> Response:
     for row in rows:
         writer.writerow(["'" + c if isinstance(c, str) and c.startswith(FORMULA_START) else c
                          for c in row])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(buffer.getvalue(), "text/csv", filename)
 
 
 

@@ -198,3 +198,20 @@ def test_a_rerun_without_csrf_is_refused(client, coded):
     """State changes need the token."""
     login(client, coded.users["lead"].email)
     assert client.post("/codebooks/working-alliance/rerun").status_code == 400
+
+
+def test_an_imported_file_name_is_stored_without_controls(client, coded):
+    """The version note names the uploaded file, with its override stripped."""
+    login(client, coded.users["lead"].email)
+    exported = client.get("/codebooks/therapist-support/export.qdc").data
+    tree = etree.fromstring(exported)
+    code = tree.find(".//{urn:QDA-XML:codebook:1.0}Code[@isCodable='true']")
+    code.set("name", "Taking charge")
+    page = client.get("/codebooks/therapist-support/import")
+    response = client.post("/codebooks/therapist-support/import", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "file": (io.BytesIO(etree.tostring(tree)), "codes\u202ecdq.exe")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert current_version(fresh(), "therapist-support").note == "Imported from codescdq.exe"
+    finish_jobs()
