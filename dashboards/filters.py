@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.domain.dashboard_filters import DEFAULT_CODEBOOK, Filters
+from portal.domain.differencing import narrowed
 from portal.domain.scoping import service_condition, visible_services
 from portal.extensions import db
 from portal.models import Codebook, CodebookVersion, Service, ServiceProgramme, User
@@ -141,7 +142,7 @@ def register_callbacks(app: Dash) -> None:
             filters = current(search)
             hidden = any(s not in visible for s in filters.services)
             notice = ("This link names a service you cannot see; nothing of it is shown."
-                      if hidden else "")
+                      if hidden else narrowing_notice(filters))
             return (no_update, *controls_for(filters, visible),
                     version_options(filters.codebook), notice)
         if ctx.triggered_id == "f-codebook":
@@ -149,4 +150,13 @@ def register_callbacks(app: Dash) -> None:
         filters = from_controls(services, groups, programmes, start, end, codebook, version)
         query = filters.to_query()
         return ("?" + query if query else "", *controls_for(filters, visible),
-                version_options(filters.codebook), "")
+                version_options(filters.codebook), narrowing_notice(filters))
+
+
+def narrowing_notice(filters: Filters) -> str:
+    """Why a filtered view may hide more than the whole one (portal.domain.differencing)."""
+    if not narrowed(filters):
+        return ""
+    return ("Filtered views also hide any number that, set against a wider view, would "
+            "reveal a group of fewer than k people (for example one month, or one group, "
+            "on its own). Clear a filter to see more.")

@@ -7,11 +7,13 @@ on invitations), so a service the user may not see contributes nothing.
 from collections.abc import Mapping
 from datetime import datetime, time
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.dashboard_filters import Filters, response_conditions
+from portal.domain.differencing import exposed_cells
 from portal.domain.rollup_queries import cell_conditions
 from portal.domain.rollups import RESPONSES
 from portal.domain.scoping import service_condition
@@ -55,9 +57,25 @@ def responses_by(session: Session, user: User, filters: Filters, dimension: str,
     if dimension == "group":
         limits = pd.Series([k or k_for([g], config) for g in frame["key"]], index=frame.index)
     else:
-        limits = k or k_for(filters.groups, config)
+        limits = pd.Series(k or k_for(filters.groups, config), index=frame.index)
+    exposed = _exposed_bars(session, user, filters, dimension, k, config)
+    limits = limits.astype(float).mask(frame["key"].isin(exposed), np.inf)
     shown, _ = suppress_series(frame["responses"], frame["responses"], limits)
     return frame.assign(responses=shown, suppressed=shown.isna())
+
+
+def _exposed_bars(session: Session, user: User, filters: Filters, dimension: str,
+                  k: int | None, config: Mapping | None) -> set:
+    """Keys of bars that a narrower or wider filter would give away by subtraction."""
+    column, shown = {"service": (S.service_id, ["services"]), "instrument": (S.construct, []),
+                     "group": (S.stakeholder_group, ["groups"]),
+                     "month": (S.month, ["period"])}[dimension]
+    exposed = exposed_cells(session, filters, S, [column], S.n,
+                            lambda f: [S.construct.startswith(RESPONSES),
+                                       *cell_conditions(user, f, S)],
+                            shown=shown, k=k, config=config)
+    return {key.removeprefix(RESPONSES) if dimension == "instrument" else key
+            for (key,) in exposed}
 
 
 def invitation_uptake(session: Session, user: User, filters: Filters, *, k: int | None = None,

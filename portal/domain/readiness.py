@@ -35,6 +35,7 @@ from portal.domain.dashboard_filters import (
     Filters,
     codebook_version,
 )
+from portal.domain.differencing import exposed_cells
 from portal.domain.readiness_formula import (
     READINESS_FORMULA,
     Estimate,
@@ -84,7 +85,7 @@ def item_constructs(block: str) -> dict[str, str]:
 def oric(session: Session, user: User, filters: Filters, *, k: int | None = None,
          config: Mapping | None = None) -> pd.DataFrame:
     """Per service: change_commitment, change_efficacy and overall (all 12 items) as Estimates."""
-    frame = _estimates(session, user, filters, "oric")
+    frame = _estimates(session, user, filters, "oric", limit=_staff_k(k, config))
     return _hide_small(_ordered(frame, ORIC_CONSTRUCTS + ("overall",)), _staff_k(k, config))
 
 
@@ -94,7 +95,7 @@ def nomad(session: Session, user: User, filters: Filters, *, k: int | None = Non
 
     Not-relevant answers are stored as text (value_int NULL) and so never enter a mean.
     """
-    frame = _estimates(session, user, filters, "nomad")
+    frame = _estimates(session, user, filters, "nomad", limit=_staff_k(k, config))
     return _hide_small(_ordered(frame, NOMAD_CONSTRUCTS), _staff_k(k, config))
 
 
@@ -113,7 +114,11 @@ def cfir_valence(session: Session, user: User, filters: Filters, *, k: int | Non
                          columns=["service_id", "service", "cfir_domain", "barrier",
                                   "facilitator", "respondents", "patients"])
     frame["mentions"] = frame["barrier"] + frame["facilitator"]
-    frame = _hide_text_cells(frame, k, config)
+    exposed = exposed_cells(session, filters, R, [R.service_id, R.a],
+                            case((R.b == ANY, R.respondents), else_=0),
+                            lambda f: theme_rows(user, f, version.id, "domain"),
+                            shown=["services"], k=k, config=config)
+    frame = _hide_text_cells(frame, k, config, exposed)
     values = [valence(b, f) if not hidden else None for b, f, hidden in
               zip(frame["barrier"].fillna(0), frame["facilitator"].fillna(0),
                   frame["suppressed"], strict=True)]
@@ -130,15 +135,15 @@ def readiness(session: Session, user: User, filters: Filters, *, k: int | None =
               config: Mapping | None = None) -> pd.DataFrame:
     """Per service: the readiness index (0-100) with its interval, both components, the
     disagreement flag, and which component (if any) small-cell suppression hid."""
-    scores = _overall_scores(session, user, filters)
-    text = _pooled_text(session, user, filters, k, config)
     limit = _staff_k(k, config)
+    scores, exposed = _overall_scores(session, user, filters, limit)
+    text = _pooled_text(session, user, filters, k, config)
     keys = sorted(set(scores) | set(text), key=lambda key: (key[1], key[0]))
     rows = []
     for key in keys:
         oric_estimate = scores.get(key)
         hidden = []
-        if oric_estimate is not None and oric_estimate.n < limit:
+        if oric_estimate is not None and (oric_estimate.n < limit or key in exposed):
             oric_estimate, hidden = None, ["questionnaire"]
         counts = text.get(key)
         text_valence = None
@@ -173,13 +178,13 @@ def waves(session: Session, user: User, filters: Filters, months: int = 6, *,
     that has data. Hidden components (fewer than k respondents) count as missing."""
     if not 1 <= months <= 24:
         raise ValueError("A wave is 1 to 24 months long.")
-    scores = _overall_scores(session, user, filters, months)
-    text = _pooled_text(session, user, filters, k, config, months)
     limit = _staff_k(k, config)
+    scores, exposed = _overall_scores(session, user, filters, limit, months)
+    text = _pooled_text(session, user, filters, k, config, months)
     rows = []
     for key in sorted(set(scores) | set(text), key=lambda key: (key[1], key[0], key[2])):
         oric_estimate = scores.get(key)
-        if oric_estimate is not None and oric_estimate.n < limit:
+        if oric_estimate is not None and (oric_estimate.n < limit or key in exposed):
             oric_estimate = None
         counts = text.get(key)
         text_valence = valence(counts["barrier"], counts["facilitator"]) \
@@ -231,11 +236,19 @@ def cfir_of(version: CodebookVersion, field: str) -> dict[str, list[str]]:
 # --- queries -------------------------------------------------------------------------------
 
 def _estimates(session: Session, user: User, filters: Filters, block: str,
-               months: int | None = None) -> pd.DataFrame:
-    """Service × construct (× wave) estimates of a block from the score rollups."""
+               months: int | None = None, *, limit: int) -> pd.DataFrame:
+    """Service × construct (× wave) estimates of a block from the score rollups; `exposed`
+    marks those another filter would give away by subtraction (portal.domain.differencing)."""
     keys = [S.service_id, Service.name, S.construct]
     if months is not None:
         keys.append(_wave_of(S.month, months).label("wave"))
+
+    def conditions(wider: Filters) -> list:
+        """The block's rows under some filters, scoped."""
+        return [S.construct.startswith(f"{block}:"), *cell_conditions(user, wider, S)]
+
+    exposed = exposed_cells(session, filters, S, [S.service_id, S.construct] + keys[3:], S.n,
+                            conditions, shown=["services"], k=limit)
     n = func.sum(S.n)
     query = select(*keys, n.label("n"), (func.sum(S.total) / n).label("mean"),
                    (func.sum(S.total_sq) / n).label("mean_sq")) \
@@ -245,26 +258,32 @@ def _estimates(session: Session, user: User, filters: Filters, block: str,
     rows = []
     for row in session.execute(query):
         result = estimate(row.n, row.mean, row.mean_sq)
+        key = (row.service_id, row.construct) + ((row.wave,) if months is not None else ())
         rows.append({"service_id": row.service_id, "service": row.name,
                      "construct": row.construct.split(":", 1)[1],
                      **({"wave": row.wave} if months is not None else {}),
                      "mean": result.mean, "n": result.n, "sd": result.sd,
-                     "ci_low": result.ci_low, "ci_high": result.ci_high})
-    columns = ["service_id", "service", "construct", "mean", "n", "sd", "ci_low", "ci_high"]
+                     "ci_low": result.ci_low, "ci_high": result.ci_high,
+                     "exposed": key in exposed})
+    columns = ["service_id", "service", "construct", "mean", "n", "sd", "ci_low", "ci_high",
+               "exposed"]
     return pd.DataFrame(rows, columns=columns + (["wave"] if months is not None else []))
 
 
-def _overall_scores(session: Session, user: User, filters: Filters,
-                    months: int | None = None) -> dict:
-    """(service_id, service[, wave]) → the ORIC overall Estimate (not yet suppressed)."""
-    frame = _estimates(session, user, filters, "oric", months)
+def _overall_scores(session: Session, user: User, filters: Filters, limit: int,
+                    months: int | None = None) -> tuple[dict, set]:
+    """(service_id, service[, wave]) → the ORIC overall Estimate (not yet suppressed), and
+    the keys whose estimate another filter would give away."""
+    frame = _estimates(session, user, filters, "oric", months, limit=limit)
     frame = frame[frame["construct"] == "overall"]
-    found = {}
+    found, exposed = {}, set()
     for row in frame.itertuples(index=False):
         key = (row.service_id, row.service) + ((row.wave,) if months is not None else ())
         found[key] = Estimate(_none(row.mean), int(row.n), _none(row.sd), _none(row.ci_low),
                               _none(row.ci_high))
-    return found
+        if row.exposed:
+            exposed.add(key)
+    return found, exposed
 
 
 def _text_counts(user: User, filters: Filters, version: CodebookVersion, kind: str, *keys):
@@ -289,13 +308,18 @@ def _pooled_text(session: Session, user: User, filters: Filters, k: int | None,
     if version is None:
         return {}
     keys = [_wave_of(R.month, months).label("wave")] if months is not None else []
+    exposed = exposed_cells(session, filters, R, [R.service_id, *keys],
+                            case((R.a == ANY, R.respondents), else_=0),
+                            lambda f: theme_rows(user, f, version.id, "polar"),
+                            shown=["services"], k=k, config=config)
     found = {}
     for row in session.execute(_text_counts(user, filters, version, "polar", *keys)):
         values = tuple(row)
         key, (barrier, facilitator, respondents, patients) = values[:-4], values[-4:]
         limit = k if k is not None else (k_patient(config) if patients else k_staff(config))
         found[key] = {"barrier": int(barrier), "facilitator": int(facilitator),
-                      "respondents": int(respondents), "hidden": respondents < limit}
+                      "respondents": int(respondents),
+                      "hidden": respondents < limit or (key[0], *key[2:]) in exposed}
     return found
 
 
@@ -315,21 +339,24 @@ def _staff_k(k: int | None, config: Mapping | None) -> int:
 def _hide_small(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
     """Hide the statistics of rows from fewer than `limit` respondents."""
     frame = frame.copy()
-    small = frame["n"] < limit
+    small = (frame["n"] < limit) | frame["exposed"].astype(bool)
     for column in ("mean", "sd", "ci_low", "ci_high"):
         frame[column] = frame[column].astype(float).mask(small)
     frame["suppressed"] = small.astype(bool)
     return frame[ESTIMATE_COLUMNS].reset_index(drop=True)
 
 
-def _hide_text_cells(frame: pd.DataFrame, k: int | None, config: Mapping | None) -> pd.DataFrame:
-    """Suppress service × domain text cells (primary and complementary)."""
+def _hide_text_cells(frame: pd.DataFrame, k: int | None, config: Mapping | None,
+                     exposed: set[tuple]) -> pd.DataFrame:
+    """Suppress service × domain text cells (primary, exposed to differencing, complementary)."""
     frame = frame.copy()
     if frame.empty:
         frame["suppressed"] = pd.Series(dtype=bool)
         return frame
-    frame["k"] = k if k is not None else np.where(frame["patients"] > 0, k_patient(config),
-                                                  k_staff(config))
+    frame["k"] = float(k) if k is not None else np.where(
+        frame["patients"] > 0, k_patient(config), k_staff(config)).astype(float)
+    frame.loc[[key in exposed for key in zip(frame["service_id"], frame["cfir_domain"],
+                                             strict=True)], "k"] = np.inf
 
     def table(column: str) -> pd.DataFrame:
         """The service × domain table of one column (absent cells 0)."""

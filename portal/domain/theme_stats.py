@@ -23,6 +23,7 @@ from portal.domain.analytics import month_of
 from portal.domain.codebooks import labels as codebook_labels
 from portal.domain.dashboard_filters import Filters, codebook_version, response_conditions
 from portal.domain.deidentify import deidentify
+from portal.domain.differencing import exposed_cells
 from portal.domain.effective_tags import effective_tags
 from portal.domain.rollup_keys import ANY
 from portal.domain.rollup_queries import has_patients, theme_rows
@@ -76,7 +77,11 @@ def theme_by_group(session: Session, user: User, filters: Filters, *, k: int | N
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["theme", "group", "mentions", "respondents"])
     frame["patients"] = (frame["group"] == "patient").astype(int)
-    frame = _suppress_long(frame, "theme", "group", ["mentions", "respondents"], k, config)
+    exposed = exposed_cells(session, filters, R, [R.a, R.stakeholder_group], R.respondents,
+                            lambda f: theme_rows(user, f, version.id, "theme", ANY),
+                            shown=["groups"], k=k, config=config)
+    frame = _suppress_long(frame, "theme", "group", ["mentions", "respondents"], k, config,
+                           exposed)
     frame = _ordered(frame, version, "theme", group_order=True)
     return frame[GROUP_COLUMNS]
 
@@ -105,8 +110,17 @@ def polarity_by_theme(session: Session, user: User, filters: Filters, *, k: int 
     limits = _limits(frame["patients"], k, config)
     cells = frame[list(POLARITIES)]
     people = frame[[f"{p}_respondents" for p in POLARITIES]].set_axis(list(POLARITIES), axis=1)
-    mask = suppression_mask(people, _broadcast(limits, people), cells)
-    small = (frame["respondents"] > 0) & (frame["respondents"] < limits)
+    exposed = exposed_cells(session, filters, R, [R.a, R.b], R.respondents,
+                            lambda f: theme_rows(user, f, version.id, "theme"), k=k,
+                            config=config)
+    cell_limits = _broadcast(limits, people).astype(float)
+    for theme, polarity in exposed:
+        if polarity in cell_limits.columns and theme in cell_limits.index:
+            cell_limits.loc[theme, polarity] = np.inf  # hidden wherever it is not empty
+    mask = suppression_mask(people, cell_limits, cells)
+    total_limits = limits.astype(float).mask(limits.index.isin(
+        [theme for theme, polarity in exposed if polarity == ANY]), np.inf)
+    small = (frame["respondents"] > 0) & (frame["respondents"] < total_limits)
     out = cells.astype(float).mask(mask)
     out["mentions"] = frame["mentions"].astype(float).mask(small)
     out["respondents"] = frame["respondents"].astype(float).mask(small)
@@ -126,7 +140,11 @@ def theme_trend(session: Session, user: User, filters: Filters, *, k: int | None
         .where(*theme_rows(user, filters, version.id, "theme", ANY)).group_by(R.month, R.a)
     frame = pd.DataFrame(session.execute(query).all(),
                          columns=["month", "theme", "mentions", "respondents", "patients"])
-    frame = _suppress_long(frame, "theme", "month", ["mentions", "respondents"], k, config)
+    exposed = exposed_cells(session, filters, R, [R.a, R.month], R.respondents,
+                            lambda f: theme_rows(user, f, version.id, "theme", ANY),
+                            shown=["period"], k=k, config=config)
+    frame = _suppress_long(frame, "theme", "month", ["mentions", "respondents"], k, config,
+                           exposed)
     frame = _ordered(frame, version, "theme")
     frame = frame.sort_values("month", kind="stable").reset_index(drop=True)
     return frame[TREND_COLUMNS]
@@ -148,7 +166,12 @@ def cooccurrence(session: Session, user: User, filters: Filters, *, k: int | Non
     mirrored = frame.rename(columns={"theme_a": "theme_b", "theme_b": "theme_a"})
     both = pd.concat([frame, mirrored], ignore_index=True)
     themes = sorted(set(both["theme_a"]))
-    both["k"] = _limits(both["patients"], k, config)
+    both["k"] = _limits(both["patients"], k, config).astype(float)
+    exposed = exposed_cells(session, filters, R, [R.a, R.b], R.respondents,
+                            lambda f: theme_rows(user, f, version.id, "pair"), k=k,
+                            config=config)
+    both.loc[[pair in exposed or pair[::-1] in exposed
+              for pair in zip(both["theme_a"], both["theme_b"], strict=True)], "k"] = np.inf
 
     def square(column: str) -> pd.DataFrame:
         """The symmetric theme × theme table of one column."""
@@ -200,7 +223,11 @@ def structure_counts(session: Session, user: User, filters: Filters, *, k: int |
                            "patients": counts[entry["id"]].patients if entry["id"] in counts
                            else 0} for entry in nodes], columns=[*STRUCTURE_COLUMNS,
                                                                   "patients"])
-    limits = _limits(frame["patients"], k, config)
+    exposed = exposed_cells(session, filters, R, [R.a], R.respondents,
+                            lambda f: theme_rows(user, f, version.id, "node"), k=k,
+                            config=config)
+    limits = _limits(frame["patients"], k, config).astype(float) \
+        .mask(frame["id"].isin([node for (node,) in exposed]), np.inf)
     frame["answers"] = frame["answers"].astype(float)
     frame["respondents"] = frame["respondents"].astype(float)
     frame["suppressed"] = False
@@ -294,10 +321,17 @@ def _broadcast(limits: pd.Series, like: pd.DataFrame) -> pd.DataFrame:
 
 
 def _suppress_long(frame: pd.DataFrame, index: str, columns: str, values: list[str],
-                   k: int | None, config: Mapping | None) -> pd.DataFrame:
-    """Suppress a long frame (one row per cell) as the index × columns table it stands for."""
+                   k: int | None, config: Mapping | None,
+                   exposed: set[tuple] = frozenset()) -> pd.DataFrame:
+    """Suppress a long frame (one row per cell) as the index × columns table it stands for.
+
+    Cells in exposed (keyed index, column) are hidden whatever their count: another view
+    would give a small group away by subtraction (portal.domain.differencing).
+    """
     frame = frame.copy()
-    frame["k"] = _limits(frame["patients"], k, config)
+    frame["k"] = _limits(frame["patients"], k, config).astype(float)
+    frame.loc[[key in exposed for key in zip(frame[index], frame[columns], strict=True)],
+              "k"] = np.inf
     if frame.empty:
         frame["suppressed"] = pd.Series(dtype=bool)
         return frame

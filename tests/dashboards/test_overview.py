@@ -184,6 +184,7 @@ def test_the_url_fills_the_filter_bar_and_hides_other_services(client, world):
     inputs[1] = ("f-service", "value", [ids["leeds"]])
     written = post_callback(client, outputs, inputs, changed=["f-group.value"]).get_json()
     assert written["response"]["url"]["search"] == f"?service={ids['leeds']}&group=therapist"
+    assert "fewer than k" in written["response"]["f-notice"]["children"]  # narrowed: it says so
 
 
 @pytest.mark.parametrize("search", ["?service=²", "?service=1e9", "?service=-1",

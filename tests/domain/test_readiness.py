@@ -151,11 +151,26 @@ def test_oric_suppresses_means_from_fewer_than_k(ready):
     hidden = oric(db.session, ready.users["lead"], FIRST_HALF)
     assert hidden["suppressed"].all() and hidden["mean"].isna().all()
     assert list(hidden["n"]) == [2, 2, 2, 3, 2, 3]  # counts stay: they reveal no answers
-    shown = oric(db.session, ready.users["lead"], FIRST_HALF,
-                 config={"SUPPRESSION_K_STAFF": 3})
+    shown = oric(db.session, ready.users["lead"], Filters(), config={"SUPPRESSION_K_STAFF": 3})
     leeds = row(shown, service="Leeds Talking Therapies", construct="overall")
-    assert not leeds["suppressed"] and leeds["mean"] == pytest.approx(3.6111, abs=1e-4)
+    assert not leeds["suppressed"] and leeds["mean"] == pytest.approx(3.9583, abs=1e-4)
     assert row(shown, service="Bristol Wellbeing", construct="overall")["suppressed"]
+
+
+def test_a_period_that_would_give_away_one_answer_by_subtraction_is_hidden(ready):
+    """Leeds's first half (3 therapists) minus all time (4 staff) is September's one manager:
+    with k = 3 the all-time mean shows, the first half's is hidden, its n kept."""
+    config = {"SUPPRESSION_K_STAFF": 3}
+    first_half = row(oric(db.session, ready.users["lead"], FIRST_HALF, config=config),
+                     service="Leeds Talking Therapies", construct="overall")
+    assert first_half["suppressed"] and first_half["n"] == 3
+    assert pd.isna(first_half["mean"])
+    unnarrowed = readiness(db.session, ready.users["lead"], Filters(), config=config)
+    narrowed = readiness(db.session, ready.users["lead"], FIRST_HALF, config=config)
+    assert unnarrowed.set_index("service").loc["Leeds Talking Therapies", "oric_mean"] \
+        == pytest.approx(3.9583, abs=1e-4)
+    assert "questionnaire" in narrowed.set_index("service").loc["Leeds Talking Therapies",
+                                                                 "hidden"]
 
 
 @pytest.mark.parametrize(("who", "services"), [
