@@ -77,7 +77,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_text_display(app: Flask) -> None:
-    """Isolate bidi controls in every string a template prints (Markup is the app's own)."""
+    """Isolate bidi controls in every string a template prints (Markup is the app's own).
+
+    Text a form sends back (hidden inputs) is printed with |e, which is Markup, so it
+    round-trips byte for byte.
+    """
     from markupsafe import Markup
 
     from portal.domain.bidi import isolate

@@ -1,8 +1,9 @@
 """Dashboard filters: what a view shows, as a URL query, and as SQL conditions on responses."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy import ColumnElement, func, select
@@ -98,19 +99,31 @@ def response_conditions(user: User, filters: Filters) -> list[ColumnElement[bool
 
     The scope is always applied: a service id the user may not see simply matches nothing.
     """
-    conditions = [service_condition(user, Response.service_id)]
+    return scoped_conditions(
+        user, filters, Response.service_id, Response.stakeholder_group, Response.programme,
+        since=lambda start: Response.submitted_at >= datetime.combine(start, time.min),
+        until=lambda end: Response.submitted_at < datetime.combine(end + timedelta(days=1),
+                                                                   time.min))
+
+
+def scoped_conditions(user: User, filters: Filters, service: ColumnElement,
+                      group: ColumnElement, programme: ColumnElement, *,
+                      since: Callable[[date], ColumnElement[bool]],
+                      until: Callable[[date], ColumnElement[bool]]
+                      ) -> list[ColumnElement[bool]]:
+    """The user's scope and the filters on any table's columns; since/until turn the
+    period's first and last day into conditions on that table's notion of time."""
+    conditions = [service_condition(user, service)]
     if filters.services:
-        conditions.append(Response.service_id.in_(filters.services))
+        conditions.append(service.in_(filters.services))
     if filters.groups:
-        conditions.append(Response.stakeholder_group.in_(filters.groups))
+        conditions.append(group.in_(filters.groups))
     if filters.programmes:
-        conditions.append(Response.programme.in_(filters.programmes))
+        conditions.append(programme.in_(filters.programmes))
     if filters.start:
-        conditions.append(Response.submitted_at >= datetime.combine(filters.start,
-                                                                    datetime.min.time()))
+        conditions.append(since(filters.start))
     if filters.end:
-        conditions.append(Response.submitted_at < datetime.combine(
-            filters.end + timedelta(days=1), datetime.min.time()))
+        conditions.append(until(filters.end))
     return conditions
 
 

@@ -7,8 +7,7 @@ responses would.
 
 from sqlalchemy import ColumnElement, case, func
 
-from portal.domain.dashboard_filters import Filters
-from portal.domain.scoping import service_condition
+from portal.domain.dashboard_filters import Filters, scoped_conditions
 from portal.models import ThemeRollup, User
 
 
@@ -23,18 +22,10 @@ def cell_conditions(user: User, filters: Filters, table) -> list[ColumnElement[b
 
     The scope is always applied: a service id the user may not see simply matches nothing.
     """
-    conditions = [service_condition(user, table.service_id)]
-    if filters.services:
-        conditions.append(table.service_id.in_(filters.services))
-    if filters.groups:
-        conditions.append(table.stakeholder_group.in_(filters.groups))
-    if filters.programmes:
-        conditions.append(table.programme.in_(filters.programmes))
-    if filters.start:
-        conditions.append(table.month >= filters.start.strftime("%Y-%m"))
-    if filters.end:
-        conditions.append(table.month <= filters.end.strftime("%Y-%m"))
-    return conditions
+    return scoped_conditions(user, filters, table.service_id, table.stakeholder_group,
+                             table.programme,
+                             since=lambda start: table.month >= start.strftime("%Y-%m"),
+                             until=lambda end: table.month <= end.strftime("%Y-%m"))
 
 
 def theme_rows(user: User, filters: Filters, version_id: int, kind: str,

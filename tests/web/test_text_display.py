@@ -26,3 +26,15 @@ def test_text_without_controls_is_printed_as_typed(client, world):
     assert "Login fails on Android" in html
     assert FSI not in html and PDI not in html
 
+
+
+def test_text_kept_in_hidden_inputs_round_trips_unchanged(app):
+    """The busy page hands typed text back exactly: no isolate marks added to the value."""
+    from flask import render_template
+
+    typed = "It helped \u202eexcept on Mondays"
+    with app.test_request_context("/i/token"):
+        html = render_template("collect/busy.html", seconds=5, texts=[typed],
+                               kept=[("helped", typed)])
+    assert f'value="{typed}"' in html
+    assert f"{FSI}{typed}{PDI}</blockquote>" in html  # shown isolated, sent back as typed
