@@ -1,4 +1,4 @@
-"""Spot patient text that suggests a risk of harm, by phrase rules; pure, no database.
+"""Spot patient text that suggests a risk of harm: phrase rules, then a learned back-up.
 
 Built to over-flag: a clinician reading a false flag costs a minute, a missed disclosure may
 cost a life. Negation never clears a flag ("I don't want to kill myself" is still read by a
@@ -10,6 +10,8 @@ are masked out before the rules run.
 import re
 from dataclasses import dataclass
 
+from portal.tagging import risk_classifier
+
 SUICIDE = "suicide"
 SELF_HARM = "self_harm"
 HARM_TO_OTHERS = "harm_to_others"
@@ -20,6 +22,7 @@ CATEGORIES = {
     HARM_TO_OTHERS: "Harm to others",
     SAFEGUARDING: "Safeguarding disclosure",
 }
+LEARNED = "similar_wording"  # the rule name of a flag raised by the classifier, not a phrase
 # Most urgent first: when one answer matches several, this is the category stored.
 PRIORITY = (SUICIDE, SELF_HARM, HARM_TO_OTHERS, SAFEGUARDING)
 
@@ -177,12 +180,20 @@ def mask_figurative(text: str) -> str:
 
 
 def assess(text: str | None) -> RiskMatch | None:
-    """Return the risk an answer suggests, or None; negation does not clear a match."""
+    """Return the risk an answer suggests, or None; negation does not clear a match.
+
+    The phrase rules go first; an answer they miss is read by the learned classifier
+    (portal.tagging.risk_classifier), whose flags carry the rule name "similar_wording".
+    """
     if not text or not text.strip():
         return None
     masked = mask_figurative(normalise(text))
     fired = [(category, name) for category, name, pattern in _RULES if pattern.search(masked)]
     if not fired:
+        # Masked text: a figurative "killing me" must not reach the classifier either.
+        probability, category = risk_classifier.score(masked)
+        if probability >= risk_classifier.threshold():
+            return RiskMatch(category=category, rules=(LEARNED,))
         return None
     categories = {category for category, _ in fired}
     category = next(c for c in PRIORITY if c in categories)
