@@ -1,5 +1,7 @@
 """What every figure shares: colours, an empty state, the modebar's PNG export."""
 
+import html
+
 import plotly.graph_objects as go
 
 from dashboards.exports import fewer_than
@@ -40,3 +42,12 @@ def count_text(value, k: int) -> str:
     if value is None or value != value:  # NaN
         return fewer_than(k)
     return f"{value:g}"
+
+
+def plain(text) -> str:
+    """Text people typed (a theme's label), shown by Plotly as written.
+
+    Plotly reads <b>, <br>, <a href> and entities in labels and hover text as markup: a label
+    with a tag would be drawn as a link or lose its words, and breaks hover and clicks.
+    """
+    return html.escape(str(text), quote=False)

@@ -16,6 +16,7 @@ from dashboards.figures.common import (
     SUPPRESSED_COLOUR,
     count_text,
     empty_figure,
+    plain,
     styled,
 )
 from portal.models.instruments import GROUP_LABELS, STAKEHOLDER_GROUPS
@@ -65,7 +66,7 @@ def theme_group_heatmap(frame: pd.DataFrame, k: int) -> go.Figure:
     labels = frame.drop_duplicates("theme").set_index("theme")["label"]
     custom = [[pack(theme, group) for group in groups] for theme in table.index]
     return _heatmap(table, [GROUP_LABELS[g] for g in groups],
-                    [labels[t] for t in table.index], custom, k,
+                    [plain(labels[t]) for t in table.index], custom, k,
                     "Mentions per theme and stakeholder group", "#1d5fa8")
 
 
@@ -79,7 +80,7 @@ def polarity_bars(frame: pd.DataFrame, k: int) -> go.Figure:
     for polarity, sign, colour in (("barrier", -1, BARRIER), ("facilitator", 1, FACILITATOR)):
         values = frame[polarity].astype(float)
         figure.add_bar(
-            y=frame["label"], x=sign * values.fillna(0), orientation="h",
+            y=frame["label"].map(plain), x=sign * values.fillna(0), orientation="h",
             name=polarity.capitalize() + "s", marker_color=colour,
             text=[count_text(v, k) for v in values], textposition="outside",
             customdata=[pack(t, polarity) for t in frame["theme"]],
@@ -98,7 +99,7 @@ def trend_lines(frame: pd.DataFrame, k: int) -> go.Figure:
     for theme, part in frame.sort_values("month").groupby("theme", sort=False):
         values = part["mentions"].astype(float)
         figure.add_scatter(x=part["month"], y=values, mode="lines+markers",
-                           name=part["label"].iloc[0], connectgaps=False,
+                           name=plain(part["label"].iloc[0]), connectgaps=False,
                            text=[count_text(v, k) for v in values],
                            customdata=[pack(theme, m) for m in part["month"]],
                            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
@@ -118,7 +119,7 @@ def cooccurrence_heatmap(frame: pd.DataFrame, k: int, labels: dict[str, str]) ->
                                                                   fill_value=0.0)
     for theme in themes:
         table.loc[theme, theme] = 0.0
-    names = [labels.get(t, t) for t in themes]
+    names = [plain(labels.get(t, t)) for t in themes]
     custom = [[pack(a, b) for b in themes] for a in themes]
     return _heatmap(table, names, names, custom, k, "Themes mentioned in the same answer",
                     "#7a4fa3")
@@ -140,7 +141,7 @@ def structure_sunburst(frame: pd.DataFrame, k: int) -> go.Figure:
     values = np.where(leaves, answers.fillna(stand_in), 0.0)
     text = [f"{count_text(v, k)} answers" for v in answers]
     figure = go.Figure(go.Sunburst(
-        ids=frame["id"], labels=frame["label"], parents=frame["parent"].fillna(""),
+        ids=frame["id"], labels=frame["label"].map(plain), parents=frame["parent"].fillna(""),
         values=values, branchvalues="remainder", text=text,
         # Taggable codes are marked "theme" whatever their level is called (working-alliance
         # tags subthemes), so a click on any of them opens its quotes.

@@ -8,6 +8,7 @@ import pandas as pd
 from dashboards.cache import LRU, app_cache
 from dashboards.exports import cell, filename, to_csv
 from portal.domain.dashboard_filters import Filters
+from tests.adversarial_payloads import FORMULAS, MARKUP, TEMPLATES
 from tests.conftest import login
 from tests.dashboards.helpers import add_patient_responses, chart, post_callback, values
 
@@ -23,6 +24,14 @@ def test_csv_spells_out_suppressed_cells_and_defuses_formulas():
     assert [r.label for r in rows] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@sum", "plain"]
     assert [r.mentions for r in rows] == ["3.0", "fewer than 10", "0.0", "5.0", "6.0"]
     assert rows[0].valence == "-1.5"  # numbers are numbers, not defused text
+
+
+def test_csv_keeps_markup_literal_and_defuses_every_formula_payload():
+    """Hostile labels: the formulas get a quote, markup and templates come out as typed."""
+    labels = [*FORMULAS, *MARKUP, TEMPLATES]
+    text = to_csv(pd.DataFrame({"label": labels, "mentions": [1.0] * len(labels)}), [], 2)
+    shown = list(pd.read_csv(io.StringIO(text), dtype=str)["label"])
+    assert shown == ["'" + f for f in FORMULAS] + [*MARKUP, TEMPLATES]
 
 
 def test_the_domain_suppressed_flag_decides_what_reads_fewer_than_k():

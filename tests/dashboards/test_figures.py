@@ -42,6 +42,18 @@ def test_heatmap_keeps_zero_and_suppressed_apart():
     assert mask[0, 1] == 1 and np.isnan(mask[0, 0])
 
 
+def test_theme_labels_reach_plotly_escaped():
+    """A label with tags is drawn as typed: Plotly would read <a>, <b> and <img> as markup."""
+    label = '<a href="javascript:x()">Bugs</a> <b>&</b>'
+    escaped = '&lt;a href="javascript:x()"&gt;Bugs&lt;/a&gt; &lt;b&gt;&amp;&lt;/b&gt;'
+    frame = pd.DataFrame({"theme": ["tech_bugs"], "label": [label], "group": ["patient"],
+                          "mentions": [3.0], "respondents": [3.0], "barrier": [3.0],
+                          "facilitator": [0.0], "neutral": [0.0], "month": ["2026-03"]})
+    assert list(theme_group_heatmap(frame, 2).data[1].y) == [escaped]
+    assert list(polarity_bars(frame, 2).data[0].y) == [escaped]
+    assert trend_lines(frame, 2).data[0].name == escaped
+
+
 def test_polarity_bars_diverge_and_label_suppressed_bars():
     """Barriers point left (negative), facilitators right; a hidden count is not drawn as 0."""
     frame = pd.DataFrame({"theme": ["tech_bugs", "usability"], "label": ["Bugs", "Usability"],

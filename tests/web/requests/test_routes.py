@@ -1,11 +1,15 @@
 """Request pages: scoping by URL, form post and export; proposals; conflicts; masking."""
 
+import csv
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
+from portal.extensions import db
 from portal.models import OutboxMessage, SupplierRequest
+from tests.adversarial_payloads import DROP, FORMULAS, IMG, SCRIPT, TEMPLATES
 from tests.conftest import csrf_from, fresh, login
 from tests.requests_helpers import LOGIN_FAULT, filed, other_vendor_user, therapist_feedback
 
@@ -45,6 +49,28 @@ def test_a_request_is_404_outside_its_scope(client, world, who, visible):
     assert ("Login fails" in export) is visible
     if not visible:
         assert fresh().get(SupplierRequest, request_id).status == "new"
+
+
+@pytest.mark.parametrize("who", ["manager", "vendor"])
+def test_exports_defuse_formulas_and_keep_markup_as_text(client, world, who):
+    """Titles and names a spreadsheet would run get an apostrophe; markup and SQL-like text
+    come out as typed, in the list export and a request's own."""
+    world.users["manager"].name = FORMULAS[1]  # the history names who acted
+    db.session.commit()
+    ids = [filed(world, title=title).id for title in FORMULAS]
+    plain = filed(world, title=f"{SCRIPT} {IMG} {TEMPLATES} {DROP}").id
+    login(client, world.users[who].email)
+    exported = client.get("/requests/export.csv")
+    assert exported.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
+    titles = {int(row[0]): row[2] for row in rows[1:]}
+    assert [titles[i] for i in ids] == ["'" + formula for formula in FORMULAS]
+    assert titles[plain] == f"{SCRIPT} {IMG} {TEMPLATES} {DROP}"
+    one = list(csv.reader(io.StringIO(client.get(f"/requests/{ids[0]}/export.csv")
+                                      .get_data(as_text=True))))
+    assert one[1][2] == "'" + FORMULAS[0] and one[4][1] == "'" + FORMULAS[1]
+    for row in rows + one:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), row
 
 
 def test_vendors_see_requests_de_identified(client, world):
