@@ -65,5 +65,5 @@ def build(split: str) -> int:
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or ("dev", "test"):
+    for name in sys.argv[1:] or ("dev", "test", "test2"):
         print(name, build(name))
