@@ -61,14 +61,22 @@ PHONE_RE = re.compile(
     r"|(?<![\w+])\(?0\d{1,4}\)?(?:[\s.-]?\d){6,10}(?!\d)")
 POSTCODE_RE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b",
                          re.I)
-STREETS = (r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Court|Ct|Place|Pl|"
-           r"Crescent|Gardens|Terrace|Grove|Square|Row|Mews|Hill|Park|Walk")
-FI_STREETS = r"katu|tie|kuja|polku|väylä|raitti|kaari|tori|ranta|rinne|mäki|puisto|aukio"
+# The street descriptors of UK street-naming practice (Royal Mail and local authority
+# guidance), with their usual abbreviations; Finnish street-name endings likewise.
+STREETS = (r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Cl|Drive|Dr|Way|Court|Ct|Place|Pl|"
+           r"Crescent|Cres|Gardens|Gdns|Terrace|Tce|Grove|Gr|Square|Sq|Row|Mews|Hill|Park|"
+           r"Walk|Approach|Rise|Parade|Vale|View|Wharf|Yard|Green|Chase|Croft|Fold|Brow|Wynd|"
+           r"Gate|Quay|Embankment|Esplanade|Boulevard|Broadway|Parkway|Promenade|Ridge|"
+           r"Heights|Meadows?|Orchard|Dale|Garth|Bank|Cottages|Circus|Bypass|Passage|Path")
+FI_STREETS = (r"katu|tie|kuja|polku|väylä|raitti|kaari|tori|ranta|rinne|mäki|puisto|aukio|"
+              r"puistikko|linja|piha|tanhua|vainio|niitty|pelto|kallio|kaarre|kulma|penger|"
+              r"laituri|portti|tanner|ahde|kumpu|harju|lehto|niemi")
 ADDRESS_RE = re.compile(
     r"\b(?:(?:Flat|Apartment|Apt|Suite|Unit|Room)\.?\s+\d{1,4}[A-Za-z]?,?\s+)?"
     rf"\d{{1,4}}[A-Za-z]?,?\s+(?:{CAPITALISED}\s+){{1,3}}(?:{STREETS})\b\.?"
     rf"|\b[A-ZÅÄÖ][a-zåäö]+(?:\s+[a-zåäö]+)?(?:{FI_STREETS})\s+\d{{1,4}}"
-    r"(?:\s?[A-Z]\b)?(?:\s?\d{1,3})?\b")
+    # Staircase and flat ("B 22"), or "as" (asunto, flat) and its number ("as 3").
+    r"(?:\s?[A-Z]\b)?(?:\s?\d{1,3}|\s+as\.?\s*\d{1,3})?\b")
 # Finnish postcodes: five digits after an address or before a town name.
 FI_TOWNS = (r"Helsinki|Espoo|Vantaa|Tampere|Turku|Oulu|Jyväskylä|Kuopio|Lahti|Pori|Joensuu|"
             r"Lappeenranta|Hämeenlinna|Vaasa|Seinäjoki|Rovaniemi|Mikkeli|Kotka|Salo|Porvoo|"
@@ -82,8 +90,10 @@ DATE = (r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b|\d{4}-\d{2}-\d{2}"
         r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]{2,8}\.?,?\s+\d{4}"
         r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")
 BIRTH_RE = re.compile(
-    r"\b(?P<cue>(?:date of birth|birth ?date|d\.?o\.?b\.?|born|birthday|syntymäaika|"
-    r"syntymäpäivä|syntynyt)(?:\s*[:,\-]\s*|\s+(?:is|was|on|as|recorded as|of|on)\b)*\s*)"
+    # Finnish cues take endings ("syntymäaikani", my date of birth); "on" is also Finnish "is".
+    r"\b(?P<cue>(?:date of birth|birth ?date|d\.?o\.?b\.?|born|birthday|syntymäaika\w*|"
+    r"syntymäpäivä\w*|syntynyt|syntyi)(?:\s*[:,\-]\s*|\s+(?:is|was|on|as|recorded as|of|"
+    r"the)\b)*\s*)"
     rf"(?P<date>{DATE})", re.I)
 TITLE_NAME_RE = re.compile(rf"\b{TITLES}\s+(?:{CAPITALISED}\s+)?{CAPITALISED}")
 # An initial and a capitalised word mid-sentence: "J. Morrison".

@@ -42,6 +42,11 @@ from portal.domain.deidentify import deidentify, valid_hetu, valid_nhs_number
     ("My sister may reads with me", "My sister [name] reads with me"),
     ("Will has been reassigned to us", "[name] has been reassigned to us"),
     ("Thank you Joy, and hi Laura", "Thank you [name], and hi [name]"),
+    ("Letters go to 15 Harbour Approach now", "Letters go to [address] now"),
+    ("I moved to Unit 2, 9 Castle Wynd", "I moved to [address]"),
+    ("Osoite on Kirkkopuistikko 3 as 14", "Osoite on [address]"),
+    ("Syntymäaikani on 12.4.1978 ja", "Syntymäaikani on [date of birth] ja"),
+    ("Born on the 5th of October 1982 in Leeds", "Born on the [date of birth] in Leeds"),
 ])
 def test_personal_details_are_masked(text, expected):
     """Every kind of identifier becomes its placeholder."""
@@ -82,16 +87,29 @@ def test_none_and_masking_twice():
     assert deidentify(once) == once and "amy" not in once.lower()
 
 
-def test_held_out_figures_meet_the_aims_they_met():
-    """On the held-out split, names reach recall 0.8 and the structured types 0.9 where they
-    did when measured; addresses (8/9) and dates of birth (6/7) missed 0.9 and are not
-    asserted (evaluation/deid/README.md)."""
+def test_held_out_figures_meet_the_aims():
+    """On the held-out split, names reach recall 0.8 and every structured type 0.9 (the
+    address and birth misses of the first measurement were fixed; evaluation/deid/README.md
+    says how, and gives the fresh second split's figures)."""
     from evaluation.deid_evaluate import STRUCTURED, TEST_SPLIT, evaluate, ratio
 
     counts, _errors = evaluate(TEST_SPLIT)
     recall = {kind: ratio(c["found"], c["labelled"]) for kind, c in counts.items()}
-    for kind in ("email", "phone", "nhs", "hetu", "postcode"):
+    for kind in ("email", "phone", "nhs", "hetu", "postcode", "address", "dob"):
         assert recall[kind] >= 0.9, kind
     assert recall["name"] >= 0.8
     structured = [counts[kind] for kind in STRUCTURED]
     assert ratio(sum(c["found"] for c in structured), sum(c["labelled"] for c in structured)) >= 0.9
+
+
+def test_the_second_held_out_split_meets_the_structured_aims():
+    """The split written before the street and birth rules changed: addresses and dates of
+    birth each reach 0.9 (19 and 17 labelled)."""
+    from pathlib import Path
+
+    from evaluation.deid_evaluate import evaluate, ratio
+
+    counts, _errors = evaluate(Path(__file__).parents[2] / "evaluation/deid/test2.jsonl")
+    for kind in ("address", "dob", "postcode"):
+        assert ratio(counts[kind]["found"], counts[kind]["labelled"]) >= 0.9, kind
+
