@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from portal import jobs
 from portal.domain.codebooks import current_version
 from portal.domain.review import TagInput, save_coding
 from portal.domain.samples import create_sample
@@ -34,6 +35,12 @@ def dump() -> dict[str, list[tuple]]:
         tables[table.name] = [tuple(row) for row in rows]
     session.rollback()
     return tables
+
+
+def finish_jobs(arsenal) -> None:
+    """Wait for background jobs a request started, so they do not race the next request."""
+    for job_id in fresh().scalars(select(Job.id).where(Job.id != arsenal.job)).all():
+        jobs.wait(job_id, timeout=60)
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:

@@ -6,19 +6,16 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
 
-from portal import jobs
-from portal.models import Job
 from tests.adversarial.helpers import (
     DASH_CALLBACK,
     STATE_CHANGING,
     changed_tables,
     dump,
+    finish_jobs,
     post_target,
     state_changing_rules,
 )
-from tests.conftest import fresh
 
 # Routes that may change state without a CSRF token, each with the reason. None are expected:
 # a route added with csrf.exempt fails the tests below until it is listed here, with why.
@@ -82,12 +79,6 @@ def test_no_route_acts_with_a_missing_or_foreign_token(app, arsenal, clients, fo
             failures.append((rule.rule, method, response.status_code,
                              changed_tables(before, after)))
     assert not failures, failures
-
-
-def finish_jobs(arsenal) -> None:
-    """Wait for background jobs a control request started, so they do not race the next."""
-    for job_id in fresh().scalars(select(Job.id).where(Job.id != arsenal.job)).all():
-        jobs.wait(job_id, timeout=60)
 
 
 def test_the_same_bodies_with_the_sessions_token_do_act(app, arsenal, clients):
