@@ -44,11 +44,17 @@ def refuse_invalid_utf8() -> None:
     if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
         return
     body = request.get_data(cache=True, parse_form_data=False)
+    view = current_app.view_functions.get(request.endpoint or "")
     try:
-        parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
-                  errors="strict")
+        # Raw bytes first (a browser escapes them, but a client need not), then the escapes.
+        fields = parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
+                           errors="strict")
     except UnicodeDecodeError:
-        view = current_app.view_functions.get(request.endpoint or "")
         if not getattr(view, "accepts_undecodable", False):
             abort(400, description="The request contained bytes that are not valid UTF-8 text.")
         g.undecodable_form = True
+        return
+    # No text of ours holds NUL, and PostgreSQL refuses it; survey forms say which answer.
+    if not getattr(view, "accepts_undecodable", False) \
+            and any("\x00" in name or "\x00" in value for name, value in fields):
+        abort(400, description="The request contained a NUL character, which no text may hold.")

@@ -1,0 +1,1 @@
+"""Adversarial tests: forged, malformed, fuzzed and cross-tenant requests change nothing."""
