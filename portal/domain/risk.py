@@ -105,7 +105,9 @@ _RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(p)) for c, n
                         r"\bgave away my (?:things|stuff|belongings)\b|\b(?:pills|tablets) (?:lined up|ready|"  # noqa: E501
                         r"saved|stashed)\b|\bhow (?:many|much) (?:pills|tablets|paracetamol)\b|"
                         r"\ba plan (?:for|of) how\b|\bhave a plan\b(?= .{0,40}\b(?:do it|end|die))"),  # noqa: E501
-    (SELF_HARM, "overdose", r"\boverdos\w*|\bo\.?d'?d\b|\b(?:took|take|taking|swallowed|"
+    # "OD'd", "o.d.d", never the word "odd".
+    (SELF_HARM, "overdose", r"\boverdos\w*|\bo\.?d['.]d\b|\bo\.d\.?d\b|"
+                            r"\b(?:took|take|taking|swallowed|"
                             r"stockpil\w*|saving up|hoarding) (?:all |a load of |lots of |loads of |"  # noqa: E501
                             r"a handful of |a bunch of |too many |extra |all my |my )?(?:pills|"
                             r"tablets|meds|medication|paracetamol|painkillers)\b(?! (?:as|on|at|"

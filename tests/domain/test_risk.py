@@ -29,6 +29,7 @@ def test_risk_is_flagged(text, category):
     "I was dying to try the sleep module.", "The video kept cutting out.",
     "My phone died halfway through.", "It wouldn't hurt them to reply faster.",
     "I thought I was going to die in panic attacks; the module explained why.", "", None,
+    "The reminders sometimes came at odd times.", "I see thirty-odd people a week online.",
 ])
 def test_figurative_and_empty_text_is_not_flagged(text):
     """Known figurative uses and empty answers raise nothing."""
