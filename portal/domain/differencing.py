@@ -6,13 +6,15 @@ differ in one filter differ by the parts it leaves out or lets in: "January to A
 managers alone; all services minus one is the rest. Primary and complementary suppression
 protect each table on its own, not these differences.
 
-So a cell of a view narrowed by a filter is shown only when every part along that filter
-(each month, group, programme or service in the user's scope, chosen or not) is empty or
-holds at least k respondents: any difference of two such views is then a sum of parts, each
-0 or at least k. A dimension that a table shows cell by cell (the heatmap's groups, the
-trend's months) sums nothing, so it needs no check. Views narrowed along several filters at
-once are checked one filter at a time, with the others applied; docs/SECURITY.md says what
-that leaves open.
+So a cell of a view narrowed by a filter is shown only when, along that filter, every part
+the view includes (each month, group, programme or service chosen) is empty or holds at
+least k respondents, and the parts it leaves out hold, together, none or at least k. Then
+the difference of two nested views is a sum of parts the wider one includes (0 or at least
+k), and the difference from the whole is what was left out (0 or at least k); views that
+overlap without nesting differ by no group at all. A dimension that a table shows cell by
+cell (the heatmap's groups, the trend's months) sums nothing, so it needs no check. Views
+narrowed along several filters at once are checked one filter at a time, with the others
+applied; docs/SECURITY.md says what that leaves open.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -47,6 +49,15 @@ def part_column(table, dimension: str) -> ColumnElement:
             "programmes": table.programme, "period": table.month}[dimension]
 
 
+def chosen(filters: Filters, dimension: str, part) -> bool:
+    """True when a view's filter includes this part (a service id, group, programme or
+    YYYY-MM month)."""
+    if dimension == "period":
+        return ((filters.start is None or part >= filters.start.strftime("%Y-%m"))
+                and (filters.end is None or part <= filters.end.strftime("%Y-%m")))
+    return part in getattr(filters, dimension)
+
+
 def exposed_cells(session: Session, filters: Filters, table, keys: Sequence[ColumnElement],
                   people: ColumnElement, conditions: Callable[[Filters], list], *,
                   shown: Iterable[str] = (), k: int | None = None,
@@ -57,17 +68,30 @@ def exposed_cells(session: Session, filters: Filters, table, keys: Sequence[Colu
     conditions(filters) the view's WHERE for any filters (scope included); shown the
     dimensions the table displays cell by cell. One GROUP BY per narrowing filter.
     """
+    def limit(with_patients) -> int:
+        """The threshold for a part, or for the parts left out together."""
+        if k is not None:
+            return k
+        return k_patient(config) if with_patients else k_staff(config)
+
     exposed: set[tuple] = set()
     for dimension in narrowed(filters):
         if dimension in shown:
             continue
         part = part_column(table, dimension)
         patients = func.max(case((table.stakeholder_group == "patient", 1), else_=0))
-        query = select(*keys, func.sum(people), patients) \
+        query = select(*keys, part, func.sum(people), patients) \
             .where(*conditions(widened(filters, dimension))).group_by(*keys, part)
-        for *key, respondents, with_patients in session.execute(query):
-            limit = k if k is not None else (k_patient(config) if with_patients
-                                             else k_staff(config))
-            if 0 < (respondents or 0) < limit:
-                exposed.add(tuple(key))
+        left_out: dict[tuple, list[int]] = {}
+        for *key, value, respondents, with_patients in session.execute(query):
+            respondents, key = respondents or 0, tuple(key)
+            if chosen(filters, dimension, value):
+                if 0 < respondents < limit(with_patients):
+                    exposed.add(key)
+            else:
+                total = left_out.setdefault(key, [0, 0])
+                total[0] += respondents
+                total[1] |= bool(with_patients)
+        exposed |= {key for key, (respondents, with_patients) in left_out.items()
+                    if 0 < respondents < limit(with_patients)}
     return exposed

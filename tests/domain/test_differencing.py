@@ -17,7 +17,7 @@ import portal.domain.overview_stats as overview_stats
 import portal.domain.readiness as readiness_module
 import portal.domain.theme_stats as theme_stats
 from portal.domain.dashboard_filters import Filters, month_end
-from portal.domain.differencing import narrowed, widened
+from portal.domain.differencing import chosen, narrowed, widened
 from portal.domain.overview_stats import responses_by
 from portal.domain.readiness import oric
 from portal.domain.theme_stats import polarity_by_theme, theme_by_group
@@ -169,3 +169,11 @@ def test_narrowed_names_each_filter():
                    start=date(2026, 1, 1))
     assert narrowed(view) == ["services", "groups", "programmes", "period"]
     assert narrowed(widened(view, "period")) == ["services", "groups", "programmes"]
+
+
+def test_chosen_knows_which_parts_a_view_includes():
+    """Months inside the period and values named by a filter are the view's own parts."""
+    view = Filters(groups=("patient",), start=date(2026, 2, 1), end=date(2026, 3, 31))
+    assert [m for m in ("2026-01", "2026-02", "2026-03", "2026-04")
+            if chosen(view, "period", m)] == ["2026-02", "2026-03"]
+    assert chosen(view, "groups", "patient") and not chosen(view, "groups", "therapist")
