@@ -2,7 +2,6 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -15,23 +14,12 @@ from sqlalchemy import create_engine, text
 
 from portal import create_app
 from portal.config import REPO_ROOT
-from portal.domain.accounts import create_user
-from portal.domain.codebooks import sync_codebooks
-from portal.domain.instruments import sync_instruments
-from portal.domain.invitations import create_invitation
 from portal.extensions import db
-from portal.models import Instrument, Role, Service
 from tests.conftest import drop_everything
+from tests.reliability.chaos import free_port, prepare
 
 pytestmark = pytest.mark.slow
 HIDDEN = re.compile(r'name="(csrf_token|submission_key|version)" type="hidden" value="([^"]*)"')
-
-
-def free_port() -> int:
-    """An unused port on the loopback interface."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -39,23 +27,7 @@ def served(database_url):
     """A migrated database with one patient link, served by gunicorn (2 workers)."""
     url = database_url
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "gunicorn-test", "FLASK_APP": "wsgi"}
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "setup", "--no-demo"], cwd=REPO_ROOT, env=env, check=True,
-                   capture_output=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "gunicorn-test"})
-    with app.app_context():
-        sync_instruments(db.session, Path(app.config["SURVEYS_DIR"]))
-        sync_codebooks(db.session, Path(app.config["SURVEYS_DIR"]))
-        service = Service(name="Leeds", region="Yorkshire")
-        db.session.add(service)
-        lead = create_user(db.session, email="lead@x.test", name="Lead",
-                           password="long enough password", role=Role.LEAD)
-        patient = db.session.scalar(db.select(Instrument).where(Instrument.key == "patient"))
-        token = create_invitation(db.session, service=service, instrument=patient,
-                                  created_by=lead, label="Poster", days_valid=5,
-                                  max_uses=1000).token
-        db.session.commit()
-        db.engine.dispose()
+    token = prepare(url, "gunicorn-test")
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"], cwd=REPO_ROOT,
@@ -79,7 +51,7 @@ def served(database_url):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-        with app.app_context():
+        with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
             drop_everything()
             db.engine.dispose()
 

@@ -19,10 +19,11 @@ applied; docs/SECURITY.md says what that leaves open.
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.dashboard_filters import Filters
+from portal.domain.rollup_queries import has_patients
 from portal.domain.suppression import k_patient, k_staff
 
 DIMENSIONS = ("services", "groups", "programmes", "period")
@@ -79,8 +80,7 @@ def exposed_cells(session: Session, filters: Filters, table, keys: Sequence[Colu
         if dimension in shown:
             continue
         part = part_column(table, dimension)
-        patients = func.max(case((table.stakeholder_group == "patient", 1), else_=0))
-        query = select(*keys, part, func.sum(people), patients) \
+        query = select(*keys, part, func.sum(people), has_patients(table)) \
             .where(*conditions(widened(filters, dimension))).group_by(*keys, part)
         left_out: dict[tuple, list[int]] = {}
         for *key, value, respondents, with_patients in session.execute(query):

@@ -100,12 +100,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def prepare(url: str) -> str:
+def prepare(url: str, secret_key: str = SECRET_KEY) -> str:
     """Migrate an empty database as `flask setup` does, add one patient link, return its token."""
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "FLASK_APP": "wsgi"}
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret_key, "FLASK_APP": "wsgi"}
     subprocess.run([str(BIN / "flask"), "setup", "--no-demo"], cwd=REPO_ROOT, env=env,
                    check=True, capture_output=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret_key})
     with app.app_context():
         sync_instruments(db.session, Path(app.config["SURVEYS_DIR"]))
         sync_codebooks(db.session, Path(app.config["SURVEYS_DIR"]))

@@ -24,6 +24,16 @@ def post_form(client, url, data):
     return client.post(url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), **data})
 
 
+def import_renamed(client, tree, name: str, filename: str):
+    """Rename the first codable code of an exported tree and import it under a file name."""
+    tree.find(".//{urn:QDA-XML:codebook:1.0}Code[@isCodable='true']").set("name", name)
+    page = client.get("/codebooks/therapist-support/import")
+    return client.post("/codebooks/therapist-support/import", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "file": (io.BytesIO(etree.tostring(tree)), filename)},
+        content_type="multipart/form-data")
+
+
 def finish_jobs():
     """Wait for every background job the test started."""
     for job_id in fresh().scalars(select(Job.id)).all():
@@ -138,13 +148,7 @@ def test_export_validates_and_import_round_trips_a_renamed_code(client, coded):
     assert exported.status_code == 200
     tree = etree.fromstring(exported.data)
     assert XSD.validate(tree.getroottree())
-    code = tree.find(".//{urn:QDA-XML:codebook:1.0}Code[@isCodable='true']")
-    code.set("name", "Taking charge of my own recovery")
-    page = client.get("/codebooks/therapist-support/import")
-    response = client.post("/codebooks/therapist-support/import", data={
-        "csrf_token": csrf_from(page.get_data(as_text=True)),
-        "file": (io.BytesIO(etree.tostring(tree)), "edited.qdc")},
-        content_type="multipart/form-data")
+    response = import_renamed(client, tree, "Taking charge of my own recovery", "edited.qdc")
     assert response.status_code == 302
     version = current_version(fresh(), "therapist-support")
     assert version.number == 2 and version.note == "Imported from edited.qdc"
@@ -204,14 +208,8 @@ def test_an_imported_file_name_is_stored_without_controls(client, coded):
     """The version note names the uploaded file, with its override stripped."""
     login(client, coded.users["lead"].email)
     exported = client.get("/codebooks/therapist-support/export.qdc").data
-    tree = etree.fromstring(exported)
-    code = tree.find(".//{urn:QDA-XML:codebook:1.0}Code[@isCodable='true']")
-    code.set("name", "Taking charge")
-    page = client.get("/codebooks/therapist-support/import")
-    response = client.post("/codebooks/therapist-support/import", data={
-        "csrf_token": csrf_from(page.get_data(as_text=True)),
-        "file": (io.BytesIO(etree.tostring(tree)), "codes\u202ecdq.exe")},
-        content_type="multipart/form-data")
+    response = import_renamed(client, etree.fromstring(exported), "Taking charge",
+                              "codes\u202ecdq.exe")
     assert response.status_code == 302
     assert current_version(fresh(), "therapist-support").note == "Imported from codescdq.exe"
     finish_jobs()
