@@ -3,8 +3,10 @@
 A development tool: the product only reads the JSON it writes. Positives are the risk
 development set (evaluation/risk/set.jsonl) and first-person statements of the items of
 published screening instruments (evaluation/risk/anchors.jsonl: C-SSRS, ASQ, PHQ-9 item 9,
-HITS, the Danger Assessment); negatives are the set's hard negatives and ordinary feedback
-(evaluation/devset/dev.jsonl). The held-out risk sets are never read.
+HITS, the Danger Assessment); negatives are the set's hard negatives, ordinary feedback
+(evaluation/devset/dev.jsonl) and the non-answers and self-descriptions patients write
+(evaluation/risk/ordinary.jsonl: "I don't know.", "I'm retired."). The held-out risk sets
+are never read.
 
     .venv/bin/python tools/train_risk_model.py
 
@@ -29,7 +31,8 @@ from portal.tagging.risk_classifier import MODEL_PATH  # noqa: E402
 
 SOURCES = {"risk_set": REPO / "evaluation/risk/set.jsonl",
            "anchors": REPO / "evaluation/risk/anchors.jsonl",
-           "feedback": REPO / "evaluation/devset/dev.jsonl"}
+           "feedback": REPO / "evaluation/devset/dev.jsonl",
+           "ordinary": REPO / "evaluation/risk/ordinary.jsonl"}
 C, THRESHOLD = 30.0, 0.9
 
 
@@ -42,7 +45,7 @@ def main() -> None:
     """Fit, then write weights, threshold and provenance to portal/tagging/risk_model.json."""
     risk, anchors = rows(SOURCES["risk_set"]), rows(SOURCES["anchors"])
     feedback = [{"text": r["text"], "risk": False, "category": None}
-                for r in rows(SOURCES["feedback"])]
+                for r in rows(SOURCES["feedback"]) + rows(SOURCES["ordinary"])]
     examples = risk + anchors + feedback
     vectors = encode([e["text"] for e in examples])
     labels = np.array([int(bool(e["risk"])) for e in examples])

@@ -19,7 +19,7 @@ def test_the_shipped_weights_match_the_data_they_were_trained_on():
 
 
 @pytest.mark.parametrize(("text", "category"), [
-    ("I have been thinking about how I might do it.", "suicide"),
+    ("I took out pills but didn't swallow any.", "suicide"),
     ("My partner screams and curses at me.", "safeguarding"),
     ("I have been poisoning myself on purpose.", "self_harm"),
 ])
@@ -35,6 +35,9 @@ def test_wordings_no_phrase_rule_knows_are_flagged_by_the_classifier(text, categ
     "I couldn't log in on my phone, the app kept crashing.",
     "More examples for people who work shifts would help.",
     "The app is killing me with its reminders.",
+    "I don't know.",
+    "Nothing springs to mind.",
+    "I'm in my thirties and have two kids.",
 ])
 def test_ordinary_feedback_is_not_flagged(text):
     """Everyday praise and complaints, figurative ones included, stay out of the queue."""
