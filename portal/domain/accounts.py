@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.domain.audit import record
 from portal.models import Role, Service, User, Vendor
 
 MIN_PASSWORD_LENGTH = 10
@@ -77,3 +78,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if check_password_hash(user.password_hash, new):
         raise ValueError("The new password must differ from the current one.")
     user.password_hash = generate_password_hash(new)
+
+
+def set_coder(session: Session, actor: User, person: User, designate: bool) -> bool:
+    """Designate or undesignate a member of staff as a coder; audit a change."""
+    before = person.is_coder
+    person.is_coder = designate
+    if before != designate:
+        record(session, actor, "user.coder", "user", person.id,
+               before={"is_coder": before}, after={"is_coder": designate})
+    return before != designate

@@ -18,7 +18,8 @@ from portal.domain.safety import (
     set_clinician,
 )
 from portal.extensions import db
-from portal.models import User, utcnow
+from portal.models import utcnow
+from portal.web.designations import designate_from_form
 from portal.web.errors import busy_page, forget_session
 
 bp = Blueprint("safety", __name__, url_prefix="/safety")
@@ -97,23 +98,11 @@ def change(flag_id: int):
 @bp.route("/clinicians/<int:user_id>", methods=["POST"])
 def designate(user_id: int):
     """A manager designates or undesignates a therapist of their own service, audited."""
-    wanted = request.form.get("designate")
-    if not FlaskForm().validate_on_submit() or wanted not in ("0", "1"):
-        abort(400)
-    try:
-        begin_write(db.session)
-        person = db.session.scalar(designable_clinicians(current_user)
-                                   .where(User.id == user_id))
-        if person is None:
-            abort(404)
-        set_clinician(db.session, current_user, person, wanted == "1")
-        name = person.name
-        db.session.commit()
-    except OperationalError:
-        forget_session()
-        return busy_page()
-    flash(f"{name} {'now reviews' if wanted == '1' else 'no longer reviews'} risk flags.")
-    return redirect(url_for(".index"))
+    return designate_from_form(
+        designable_clinicians(current_user), user_id,
+        lambda person, on: set_clinician(db.session, current_user, person, on),
+        lambda name, on: f"{name} {'now reviews' if on else 'no longer reviews'} risk flags.",
+        url_for(".index"))
 
 
 def _render(flag_id: int, problem: str | None = None, status: int = 200):
