@@ -82,9 +82,16 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 def set_coder(session: Session, actor: User, person: User, designate: bool) -> bool:
     """Designate or undesignate a member of staff as a coder; audit a change."""
-    before = person.is_coder
-    person.is_coder = designate
+    return set_designation(session, actor, person, "is_coder", designate)
+
+
+def set_designation(session: Session, actor: User, person: User, flag: str,
+                    designate: bool) -> bool:
+    """Set one of a user's designations (is_coder, is_clinician); audit a change, say if one
+    happened. Callers check who may designate whom."""
+    before = getattr(person, flag)
+    setattr(person, flag, designate)
     if before != designate:
-        record(session, actor, "user.coder", "user", person.id,
-               before={"is_coder": before}, after={"is_coder": designate})
+        record(session, actor, "user." + flag.removeprefix("is_"), "user", person.id,
+               before={flag: before}, after={flag: designate})
     return before != designate

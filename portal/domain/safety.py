@@ -8,6 +8,7 @@ from sqlalchemy import Select, false, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.domain.accounts import set_designation
 from portal.domain.audit import record
 from portal.domain.risk import assess
 from portal.models import RiskFlag, Role, User
@@ -122,9 +123,4 @@ def set_clinician(session: Session, manager: User, person: User, designate: bool
     if person.role is not Role.THERAPIST or manager.role is not Role.MANAGER or \
             person.service_id != manager.service_id:
         raise PermissionError("Managers designate clinicians of their own service only.")
-    before = person.is_clinician
-    person.is_clinician = designate
-    if before != designate:
-        record(session, manager, "user.clinician", "user", person.id,
-               before={"is_clinician": before}, after={"is_clinician": designate})
-    return before != designate
+    return set_designation(session, manager, person, "is_clinician", designate)
