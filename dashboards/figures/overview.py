@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.figures.common import GROUP_COLOURS, count_text, empty_figure, styled
+from dashboards.figures.common import GROUP_COLOURS, count_text, empty_figure, plain, styled
 from portal.models.instruments import GROUP_LABELS, STAKEHOLDER_GROUPS
 
 
@@ -26,7 +26,7 @@ def responses_bars(frame: pd.DataFrame, title: str, axis: str, k: int = 10) -> g
     """One bar per key (service, group, instrument or month); hidden bars read "fewer than k"."""
     if frame.empty:
         return empty_figure("No responses in this view")
-    labels = [GROUP_LABELS.get(label, label) if isinstance(label, str) else str(label)
+    labels = [plain(GROUP_LABELS.get(label, label)) if isinstance(label, str) else str(label)
               for label in frame["label"]]
     figure = go.Figure(go.Bar(x=labels, y=frame["responses"].fillna(0),
                               text=[count_text(v, k) for v in frame["responses"]],
@@ -41,8 +41,8 @@ def uptake_bars(frame: pd.DataFrame) -> go.Figure:
         return empty_figure("No invitation links in this view")
     text = [f"{u:.0f} of {m}" if u == u else f"hidden (few) of {m}"
             for u, m in zip(frame["uses"], frame["max_uses"], strict=True)]
-    figure = go.Figure(go.Bar(x=frame["service"], y=(frame["rate"] * 100).fillna(0), text=text,
-                              textposition="auto", marker_color="#7a4fa3",
+    figure = go.Figure(go.Bar(x=frame["service"].map(plain), y=(frame["rate"] * 100).fillna(0),
+                              text=text, textposition="auto", marker_color="#7a4fa3",
                               hovertemplate="%{x}: %{y:.0f}% (%{text} uses)<extra></extra>"))
     return styled(figure, "Invitation uptake (uses of the allowed maximum)",
                   yaxis={"title": "% of allowed uses", "range": [0, 100]})

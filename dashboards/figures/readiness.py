@@ -2,13 +2,14 @@
 
 Services are never ranked by score: they stand side by side, alphabetically, each with its
 uncertainty, so an overlap is visible and a league table cannot be read off the chart.
+Service names pass through plain() and reach hover text only as data, never as a template.
 """
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.exports import fewer_than
-from dashboards.figures.common import empty_figure, styled
+from dashboards.figures.common import empty_figure, plain, styled
 
 CONSTRUCT_LABELS = {
     "change_commitment": "Change commitment", "change_efficacy": "Change efficacy",
@@ -42,7 +43,7 @@ def construct_estimates(frame: pd.DataFrame, k: int, title: str,
     frame = frame.sort_values("service")
     for i, (construct, part) in enumerate(frame.groupby("construct", sort=False)):
         figure.add_scatter(
-            x=part["service"], y=part["mean"].astype(float), mode="markers+text",
+            x=part["service"].map(plain), y=part["mean"].astype(float), mode="markers+text",
             name=CONSTRUCT_LABELS.get(construct, construct),
             marker={"size": 10, "color": CONSTRUCT_COLOURS[i % len(CONSTRUCT_COLOURS)]},
             error_y=_errors(part, "mean", "ci_low", "ci_high"),
@@ -65,7 +66,7 @@ def valence_bars(frame: pd.DataFrame, k: int) -> go.Figure:
             frame.sort_values(["service", "cfir_domain"]).groupby("service")):
         values = part["valence"].astype(float)
         figure.add_bar(
-            x=part["cfir_domain"], y=values.fillna(0), name=service,
+            x=part["cfir_domain"], y=values.fillna(0), name=plain(service),
             error_y=_errors(part, "valence", "valence_low", "valence_high") if intervals
             else None,
             text=[f"n={int(n)}" if pd.notna(v) else fewer_than(k)
@@ -74,7 +75,7 @@ def valence_bars(frame: pd.DataFrame, k: int) -> go.Figure:
             # One colour per service, matching the legend; below zero is a barrier.
             marker_color=palette[number % len(palette)],
             marker_line={"color": "#222", "width": 1},
-            hovertemplate="%{x}: valence %{y:.2f}, %{text}<extra>" + service + "</extra>")
+            hovertemplate="%{x}: valence %{y:.2f}, %{text}<extra>%{fullData.name}</extra>")
     return styled(figure, "CFIR valence per domain (−2 strong barrier to +2 strong facilitator)",
                   barmode="group", yaxis={"title": "Valence", "range": [-2.2, 2.2]})
 
@@ -89,7 +90,7 @@ def index_intervals(frame: pd.DataFrame, k: int) -> go.Figure:
     text = [f"{v:.0f}" if pd.notna(v) else (f"{why}: {fewer_than(k)}" if why else "no data")
             for v, why in zip(values, hidden, strict=True)]
     figure = go.Figure(go.Scatter(
-        x=values, y=frame["service"], mode="markers+text", text=text,
+        x=values, y=frame["service"].map(plain), mode="markers+text", text=text,
         textposition="top center", marker={"size": 12, "color": "#1d5fa8"},
         error_x=_errors(frame, "index", "index_low", "index_high"),
         customdata=frame[["index_low", "index_high"]].astype(float).to_numpy(),
@@ -110,11 +111,11 @@ def wave_lines(frame: pd.DataFrame, k: int) -> go.Figure:
     for service, part in frame.sort_values(["service", "wave"]).groupby("service"):
         values = part["index"].astype(float)
         figure.add_scatter(
-            x=part["wave"].astype(str), y=values, mode="lines+markers", name=service,
+            x=part["wave"].astype(str), y=values, mode="lines+markers", name=plain(service),
             error_y=_errors(part, "index", "index_low", "index_high") if has_interval else None,
             text=[f"n={int(n)}" if pd.notna(v) else "no index (no data, or fewer than k)"
                   for v, n in zip(values, part[n_column].fillna(0), strict=True)],
-            hovertemplate="%{x}: %{y:.0f}, %{text}<extra>" + service + "</extra>")
+            hovertemplate="%{x}: %{y:.0f}, %{text}<extra>%{fullData.name}</extra>")
     return styled(figure, "Readiness index per wave",
                   xaxis={"title": "Wave", "type": "category"},
                   yaxis={"title": "Readiness index (0–100)", "range": [0, 100]})

@@ -11,6 +11,12 @@ def accepts_undecodable(view):
     return view
 
 
+def form_refuses_nul(view):
+    """Mark a view whose TextForm refuses NUL itself, showing the text again without it."""
+    view.form_refuses_nul = True
+    return view
+
+
 def accepts_upload(view):
     """Mark a view that takes a file upload, the one place multipart is allowed."""
     view.accepts_upload = True
@@ -54,7 +60,9 @@ def refuse_invalid_utf8() -> None:
             abort(400, description="The request contained bytes that are not valid UTF-8 text.")
         g.undecodable_form = True
         return
-    # No text of ours holds NUL, and PostgreSQL refuses it; survey forms say which answer.
+    # No text of ours holds NUL, and PostgreSQL refuses it; survey forms and text forms say
+    # which field, keeping the text; other views have no text to lose.
     if not getattr(view, "accepts_undecodable", False) \
+            and not getattr(view, "form_refuses_nul", False) \
             and any("\x00" in name or "\x00" in value for name, value in fields):
         abort(400, description="The request contained a NUL character, which no text may hold.")

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from portal.web.text_form import NUL_PROBLEM
 from tests.adversarial.helpers import (
     DASH_CALLBACK,
     changed_tables,
@@ -171,3 +172,29 @@ def test_public_forms_refuse_bad_bytes_before_anything_is_stored(app, arsenal, c
         assert "There is a problem" in response.get_data(as_text=True) or \
             response.status_code != 200
     assert not changed_tables(arsenal_dump(arsenal), dump())
+
+
+SECRET = {"password", "current", "new", "confirm"}  # never shown again, by design
+
+
+def test_nul_in_a_text_form_shows_the_text_again_without_it(app, arsenal, clients):
+    """Every text form refuses a NUL itself: 400, the field named, the typed text back in the
+    form without the NUL, nothing stored; other forms refuse it with a plain 400."""
+    failures, checked = [], []
+    for endpoint, client, url, data in posted_routes(app, arsenal, clients):
+        view = app.view_functions[endpoint]
+        texts = {name for name in data if name in TEXT}
+        if not getattr(view, "form_refuses_nul", False) or not texts:
+            continue
+        checked.append(endpoint)
+        poisoned = {**data, **{name: f"Kept {name} \x00text" for name in texts}}
+        before = dump()
+        response = client.post(url, data=urlencode(poisoned), content_type=FORM)
+        html = response.get_data(as_text=True)
+        lost = [name for name in texts - SECRET if f"Kept {name} text" not in html]
+        if response.status_code != 400 or NUL_PROBLEM not in html or lost or "\x00" in html \
+                or changed_tables(before, dump()):
+            failures.append((endpoint, response.status_code, lost))
+    assert not failures, failures
+    assert {"auth.login", "requests.new", "requests.save", "codebooks.new_theme",
+            "links.new", "data.erase", "coding.new_sample"} <= set(checked)

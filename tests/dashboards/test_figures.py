@@ -54,6 +54,29 @@ def test_theme_labels_reach_plotly_escaped():
     assert trend_lines(frame, 2).data[0].name == escaped
 
 
+def test_service_names_reach_plotly_escaped_and_never_as_a_template():
+    """A service name with tags or %{...} is drawn as typed in every readiness and overview
+    chart, and hover text takes it as data (fullData.name), not as part of its template."""
+    name = '<b>Leeds</b> & %{y} <a href="javascript:x()">here</a>'
+    escaped = '&lt;b&gt;Leeds&lt;/b&gt; &amp; %{y} &lt;a href="javascript:x()"&gt;here&lt;/a&gt;'
+    oric = ORIC.assign(service=[name, name, "Bristol", "Bristol"])
+    assert list(construct_estimates(oric, 5, "ORIC", (1, 5)).data[0].x) == [escaped, "Bristol"]
+    index = pd.DataFrame({"service_id": [1], "service": [name], "index": [60.0],
+                          "index_low": [50.0], "index_high": [70.0]})
+    assert list(index_intervals(index, 5).data[0].y) == [escaped]
+    valence = pd.DataFrame({"service_id": [1], "service": [name], "cfir_domain": ["Inner"],
+                            "mentions": [8], "valence": [-1.0]})
+    waves = pd.DataFrame({"service_id": [1], "service": [name], "wave": ["2026-H1"],
+                          "index": [60.0], "n": [6]})
+    for trace in (valence_bars(valence, 5).data[0], wave_lines(waves, 5).data[0]):
+        assert trace.name == escaped and "%{y}" not in trace.hovertemplate.split("<extra>")[1]
+    uptake = uptake_bars(pd.DataFrame({"service": [name], "uses": [3], "max_uses": [200],
+                                       "rate": [0.015]}))
+    bars = responses_bars(pd.DataFrame({"key": [1], "label": [name], "responses": [12]}),
+                          "Per service", "Service")
+    assert list(uptake.data[0].x) == [escaped] and list(bars.data[0].x) == [escaped]
+
+
 def test_polarity_bars_diverge_and_label_suppressed_bars():
     """Barriers point left (negative), facilitators right; a hidden count is not drawn as 0."""
     frame = pd.DataFrame({"theme": ["tech_bugs", "usability"], "label": ["Bugs", "Usability"],

@@ -1,20 +1,20 @@
 """Sign-in and password forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.domain.accounts import MIN_PASSWORD_LENGTH
+from portal.web.text_form import TextForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TextForm):
     """Email and password."""
 
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(TextForm):
     """The current password, and the new one twice."""
 
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])

@@ -19,6 +19,7 @@ from portal.web.auth import sessions
 from portal.web.auth.forms import ChangePasswordForm, LoginForm
 from portal.web.auth.throttle import throttle
 from portal.web.errors import busy_page, forget_session
+from portal.web.guards import form_refuses_nul
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ MISMATCH = "That email address and password do not match an account."
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@form_refuses_nul
 def login():
     """Show the sign-in form and sign in, unless the account or this client is throttled."""
     if current_user.is_authenticated:
@@ -123,6 +125,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@form_refuses_nul
 @login_required
 def password():
     """Change one's password; every other session of the account ends."""

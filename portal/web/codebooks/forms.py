@@ -1,12 +1,12 @@
 """Forms for changing a codebook; choices come from the view."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain.codebooks import CODE_ID, MAX_TEXT
+from portal.web.text_form import TextForm
 
 ID_HINT = "Lower-case letters, digits and underscores, starting with a letter; never changes."
 LINES_HINT = "One per line."
@@ -17,7 +17,7 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ThemeTextForm(FlaskForm):
+class ThemeTextForm(TextForm):
     """What coders read about a theme."""
 
     label = StringField("Label", validators=[InputRequired("Give the theme a label."),
@@ -47,7 +47,7 @@ class NewThemeForm(ThemeTextForm):
         InputRequired("Give the theme an id."), Regexp(CODE_ID, message=ID_HINT)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(TextForm):
     """Fold themes into one that is kept."""
 
     keep = SelectField("Keep this theme", validators=[InputRequired()])
@@ -56,7 +56,7 @@ class MergeForm(FlaskForm):
                                    validators=[InputRequired("Choose at least one theme.")])
 
 
-class SplitForm(FlaskForm):
+class SplitForm(TextForm):
     """Split a theme into parts, each with an id, label and description."""
 
     first_id = StringField("First part: id", description=ID_HINT,
@@ -82,7 +82,7 @@ class SplitForm(FlaskForm):
                 for n in ("first", "second")]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(TextForm):
     """A .qdc file from another tool (or from Uptake)."""
 
     file = FileField("REFI-QDA codebook (.qdc)", validators=[

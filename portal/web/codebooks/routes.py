@@ -26,7 +26,7 @@ from portal.models import AuditEvent, Codebook, CodebookVersion, Job
 from portal.web.codebooks.forms import ImportForm, MergeForm, NewThemeForm, SplitForm, ThemeTextForm
 from portal.web.downloads import attachment
 from portal.web.errors import busy_page, forget_session
-from portal.web.guards import accepts_upload
+from portal.web.guards import accepts_upload, form_refuses_nul
 
 BUSY = "The portal is busy and could not save the change yet; please send the form again."
 bp = Blueprint("codebooks", __name__, url_prefix="/codebooks")
@@ -118,6 +118,7 @@ def _theme_choices(definition: dict) -> list[tuple[str, str]]:
 
 
 @bp.route("/<key>/themes/new", methods=["GET", "POST"])
+@form_refuses_nul
 def new_theme(key: str):
     """Add a theme."""
     _editor()
@@ -135,6 +136,7 @@ def new_theme(key: str):
 
 
 @bp.route("/<key>/themes/<theme_id>/edit", methods=["GET", "POST"])
+@form_refuses_nul
 def edit_theme(key: str, theme_id: str):
     """Rename a theme (its label; the id stays) or change what coders read about it."""
     _editor()
@@ -158,6 +160,7 @@ def edit_theme(key: str, theme_id: str):
 
 
 @bp.route("/<key>/merge", methods=["GET", "POST"])
+@form_refuses_nul
 def merge(key: str):
     """Merge themes; their tags move to the theme kept."""
     _editor()
@@ -178,6 +181,7 @@ def merge(key: str):
 
 
 @bp.route("/<key>/themes/<theme_id>/split", methods=["GET", "POST"])
+@form_refuses_nul
 def split(key: str, theme_id: str):
     """Split a theme in two; each tag goes to the closer part and is flagged for review."""
     _editor()

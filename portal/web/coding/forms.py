@@ -1,13 +1,13 @@
 """Forms for coding: the coding form's token and version, new samples, plain POST buttons."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from portal.domain.samples import MAX_SAMPLE
+from portal.web.text_form import TextForm
 
 
-class CodingForm(FlaskForm):
+class CodingForm(TextForm):
     """The CSRF token and the codebook version the page showed; themes are read by choices.py.
 
     The theme checkboxes and polarity radios depend on the codebook, so they are plain inputs
@@ -17,7 +17,7 @@ class CodingForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
 
 
-class SampleForm(FlaskForm):
+class SampleForm(TextForm):
     """Name, the two coders and the size of a blind double-coding sample."""
 
     name = StringField("Name", description="For example “Spring patient feedback”.",

@@ -28,11 +28,13 @@ from portal.web.coding.forms import CodingForm, SampleForm
 from portal.web.coding.page import CodingPage, render, save
 from portal.web.coding.review import coded_answer_or_404
 from portal.web.errors import busy_page, forget_session
+from portal.web.guards import form_refuses_nul
 
 BUSY = "The portal is busy and could not draw the sample yet; please send the form again."
 
 
 @bp.route("/<key>/samples/new", methods=["GET", "POST"])
+@form_refuses_nul
 def new_sample(key: str):
     """Leads draw a sample for two coders to code blind."""
     require_lead()

@@ -1,14 +1,14 @@
 """The erasure form: a reference code and the reason, then a confirmation."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.domain.erasure import normalise_reference
 from portal.domain.submissions import REFERENCE
+from portal.web.text_form import TextForm
 
 
-class EraseForm(FlaskForm):
+class EraseForm(TextForm):
     """Which response (its reference) and why; confirmed is set by the confirmation page."""
 
     reference = StringField("Reference code", description="As the respondent gave it, e.g. "

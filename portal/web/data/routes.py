@@ -17,6 +17,7 @@ from portal.domain.erasure import (
 from portal.extensions import db
 from portal.web.data.forms import EraseForm
 from portal.web.errors import busy_page, forget_session
+from portal.web.guards import form_refuses_nul
 
 NOT_FOUND = "No response has this reference code; it may already be erased, or mistyped."
 
@@ -32,6 +33,7 @@ def require_eraser():
 
 
 @bp.route("/erase", methods=["GET", "POST"])
+@form_refuses_nul
 def erase():
     """Ask for the reference and reason; then confirm; then erase (post/redirect/get)."""
     form = EraseForm()

@@ -1,13 +1,13 @@
 """The form that creates an invitation link."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from portal.domain.invitations import MAX_DAYS, MAX_USES_LIMIT
+from portal.web.text_form import TextForm
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(TextForm):
     """Service, instrument, label, validity and use limit; choices come from the view."""
 
     service_id = SelectField("Service", coerce=int, validators=[InputRequired()])

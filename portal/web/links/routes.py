@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.models import Instrument, Invitation, utcnow
 from portal.web.downloads import attachment
 from portal.web.errors import busy_page, forget_session
+from portal.web.guards import form_refuses_nul
 from portal.web.links.forms import InvitationForm
 
 BUSY = "The portal is busy and could not create the link yet; please send the form again."
@@ -46,6 +47,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@form_refuses_nul
 def new():
     """Create a link for (service, survey)."""
     services = db.session.scalars(manageable_services(current_user)).all()

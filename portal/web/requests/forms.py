@@ -1,6 +1,5 @@
 """Forms for filing, editing, commenting on and planning requests; choices come from views."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.domain.request_status import KINDS, PRIORITIES
+from portal.web.text_form import TextForm
 
 KIND_CHOICES = [SelectChoice(k, v) for k, v in KINDS.items()]
 PRIORITY_CHOICES = [SelectChoice(k, v) for k, v in PRIORITIES.items()]
@@ -26,7 +26,7 @@ def optional_int(value):
     return int(value)
 
 
-class NewRequestForm(FlaskForm):
+class NewRequestForm(TextForm):
     """File a request directly."""
 
     product_id = SelectField("Service and product", coerce=int, validators=[InputRequired()])
@@ -40,7 +40,7 @@ class NewRequestForm(FlaskForm):
                                 validators=[Length(max=10000)])
 
 
-class EditRequestForm(FlaskForm):
+class EditRequestForm(TextForm):
     """One save for a request: its fields, a status change and a comment.
 
     ``version`` is the request's version when the form was loaded; a save from an older
@@ -61,13 +61,13 @@ class EditRequestForm(FlaskForm):
     internal = BooleanField("Internal note (only your colleagues at the vendor see it)")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(TextForm):
     """A service's request settings."""
 
     auto_file = BooleanField("File proposed requests automatically, without review")
 
 
-class PlanForm(FlaskForm):
+class PlanForm(TextForm):
     """Put a training request into the plan: a new item or an existing one."""
 
     item_id = SelectField("Plan item", coerce=optional_int, validators=[Optional()])
@@ -75,7 +75,7 @@ class PlanForm(FlaskForm):
     audience = StringField("For whom", validators=[Length(max=200)])
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(TextForm):
     """Schedule or record delivery of a plan item."""
 
     scheduled_for = DateField("Scheduled for", validators=[Optional()])

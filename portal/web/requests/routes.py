@@ -57,6 +57,7 @@ from portal.domain.sla import clocks
 from portal.extensions import db
 from portal.models import RequestSettings, Role, SupplierRequest, User, utcnow
 from portal.web.downloads import attachment
+from portal.web.guards import form_refuses_nul
 from portal.web.requests.forms import EditRequestForm, NewRequestForm, SettingsForm
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@form_refuses_nul
 def new():
     """File a request directly for a product the user's service uses."""
     products = _fileable_products()
@@ -162,6 +164,7 @@ def show(request_id: int):
 
 
 @bp.route("/<int:request_id>", methods=["POST"])
+@form_refuses_nul
 def save(request_id: int):
     """Save changes, a status change and a comment together, refusing stale forms."""
     item = _visible_or_404(request_id)

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 
 from portal.database import begin_write
@@ -21,6 +20,8 @@ from portal.extensions import db
 from portal.models import utcnow
 from portal.web.designations import designate_from_form
 from portal.web.errors import busy_page, forget_session
+from portal.web.guards import form_refuses_nul
+from portal.web.safety.forms import FlagForm
 
 bp = Blueprint("safety", __name__, url_prefix="/safety")
 
@@ -71,21 +72,26 @@ def show(flag_id: int):
 
 
 @bp.route("/<int:flag_id>", methods=["POST"])
+@form_refuses_nul
 def change(flag_id: int):
     """Acknowledge or close a flag with a note."""
     if find_flag(db.session, current_user, flag_id) is None:
         abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    form = FlagForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        problem = " ".join(error for errors in form.errors.values() for error in errors)
+        return _show_again(flag_id, problem, form.note.data)
     try:
         begin_write(db.session)
         flag = find_flag(db.session, current_user, flag_id)
-        change_flag(db.session, flag, current_user, request.form.get("status", ""),
-                    request.form.get("note", ""), utcnow())
+        change_flag(db.session, flag, current_user, form.status.data or "",
+                    form.note.data or "", utcnow())
         db.session.commit()
     except FlagRefused as error:
         db.session.rollback()
-        return _render(flag_id, problem=str(error), status=400)
+        return _show_again(flag_id, str(error), form.note.data)
     except OperationalError:
         forget_session()
         return busy_page()
@@ -105,10 +111,19 @@ def designate(user_id: int):
         url_for(".index"))
 
 
-def _render(flag_id: int, problem: str | None = None, status: int = 200):
-    """The flag page; the text view was audited by the caller."""
+def _show_again(flag_id: int, problem: str, note: str | None):
+    """The flag page again after a refused change, with the note kept; the showing audited."""
+    begin_write(db.session)
+    record_text_view(db.session, current_user, find_flag(db.session, current_user, flag_id))
+    db.session.commit()
+    return _render(flag_id, problem=problem, note=note, status=400)
+
+
+def _render(flag_id: int, problem: str | None = None, note: str | None = None,
+            status: int = 200):
+    """The flag page with the note as typed; the text view was audited by the caller."""
     flag = find_flag(db.session, current_user, flag_id)
     if flag is None:
         abort(404)
     return render_template("safety/show.html", flag=flag, categories=CATEGORIES,
-                           problem=problem), status
+                           problem=problem, note=note or ""), status

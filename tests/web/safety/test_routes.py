@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from portal.domain.safety import NOTE_CHARS
 from portal.extensions import db
 from portal.models import AuditEvent, RiskFlag
 from tests.conftest import csrf_from, fresh, login
@@ -62,8 +63,26 @@ def test_acknowledge_close_and_nav_count(client, world):
     assert flag.status == "closed" and "duty line" in flag.note
     actions = [e.action for e in fresh().scalars(select(AuditEvent).where(
         AuditEvent.action.like("risk.%")).order_by(AuditEvent.id))]
-    assert actions.count("risk.view_text") == 1 and actions[-2:] == ["risk.acknowledged",
-                                                                     "risk.closed"]
+    # Shown on opening and again with the refused close: each showing is audited.
+    assert actions == ["risk.view_text", "risk.acknowledged", "risk.view_text", "risk.closed"]
+
+
+@pytest.mark.parametrize(("note", "kept"), [
+    ("Rang the GP; \x00will call back at 4.", "Rang the GP; will call back at 4."),
+    ("Rang the GP. " + "x" * NOTE_CHARS, "Rang the GP. xxx"),
+])
+def test_a_refused_change_shows_the_note_again_and_stores_nothing(client, world, note, kept):
+    """A NUL or an overlong note: 400, the typed note back in the box, the flag unchanged."""
+    flag_id = flagged(world)
+    login(client, "manager@x.test")
+    token = csrf_from(client.get(f"/safety/{flag_id}").get_data(as_text=True))
+    page = client.post(f"/safety/{flag_id}", data={"csrf_token": token,
+                                                   "status": "acknowledged", "note": note})
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert kept in html and "\x00" not in html and 'class="error-summary' in html
+    flag = fresh().get(RiskFlag, flag_id)
+    assert flag.status == "open" and not flag.note
 
 
 def test_a_manager_designates_a_clinician(client, world):
