@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.config import REPO_ROOT
 from portal.extensions import db
 from portal.models import Coding, Job
+from tests.adversarial_payloads import FORMULAS, hostile
 
 CODEBOOKS = {"icbt-implementation": 20, "therapist-support": 8, "working-alliance": 15}
 
@@ -45,6 +46,21 @@ def test_jsonl_in_one_object_per_line_out_in_order(runner, tmp_path, codebook):
     if codebook == "icbt-implementation":
         assert lines[0]["themes"][0] == "tech_bugs" and lines[0]["polarity"] == "barrier"
         assert "time_workload" in lines[3]["themes"] and lines[3]["polarity"] == "barrier"
+
+
+def test_hostile_text_is_coded_and_never_echoed(runner, tmp_path):
+    """Markup, template, SQL, formula, bidi and NUL-free control text in: one plain JSON object
+    per line out, carrying ids and numbers only, so nothing typed can reach another tool."""
+    texts = [hostile("The app crashed.", *FORMULAS), "\u202eevil\u202c \u0007 \ufeff",
+             "=1+1", "<b>" * 500]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps({"text": t}) for t in texts) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["tag", "file", str(path), "--codebook",
+                                 "icbt-implementation"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(texts)
+    assert not any(mark in result.stdout for mark in ("<", "script", "DROP", "\u202e", "=1"))
 
 
 def test_csv_with_a_text_column(runner, tmp_path):

@@ -9,6 +9,7 @@ from lxml import etree
 
 from portal.domain import refi_qda
 from portal.domain.refi_qda import QdcError, export_qdc, import_qdc, theme_guid
+from tests.adversarial_payloads import FORMULAS, hostile
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEBOOKS = sorted((ROOT / "surveys" / "codebooks").glob("*.toml"))
@@ -116,6 +117,29 @@ def test_round_trip_of_awkward_text_and_three_levels():
     assert back["levels"] == definition["levels"]
     assert back["nodes"] == definition["nodes"]
     assert back["themes"] == definition["themes"]
+
+
+def test_hostile_labels_leave_as_text_and_come_back_as_typed():
+    """Markup, template, SQL and formula payloads in a lead's labels and notes are character
+    data in the exported XML (no element or processing instruction of theirs), the file still
+    validates, and an import gives back exactly what was typed."""
+    payload = hostile("Bugs", *FORMULAS, "]]> <!ENTITY x SYSTEM 'file:///etc/passwd'> &x;",
+                      "\u202eevil\u202c")
+    definition = load(CODEBOOKS[1])
+    theme = definition["themes"][0]
+    theme.update(label=payload, description=payload, include=payload,
+                 examples=[payload, *theme["examples"][1:]])
+    document = export_qdc(definition)
+    schema = etree.XMLSchema(etree.parse(str(SHARED_XSD)))
+    tree = etree.fromstring(document)
+    assert schema.validate(tree), schema.error_log
+    tags = {etree.QName(element).localname for element in tree.iter()
+            if isinstance(element.tag, str)}
+    assert tags <= {"CodeBook", "Codes", "Code", "Description", "Sets", "Set", "MemberCode"}
+    assert not list(tree.iter(etree.PI, etree.Entity))
+    back = import_qdc(document)["themes"][0]
+    assert (back["label"], back["description"], back["include"]) == (payload,) * 3
+    assert back["examples"][0] == payload
 
 
 def test_export_rejects_a_theme_without_a_node():
