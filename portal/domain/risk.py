@@ -100,7 +100,8 @@ _RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(p)) for c, n
                            r"\b(?:better|happier|easier) (?:off )?(?:without me|if i(?:'m| am| was|"
                            r" were|'d)? (?:gone|dead|not here|not around))\b|\ba burden (?:to|on)"
                            r" (?:everyone|everybody|my|them|the)\b(?! ?(?:supporter|therapist|"
-                           r"service|team|gp|nhs|clinician|waiting list)s?\b)|\bhow (?:much|many) (?:longer i"
+                           r"service|team|gp|nhs|clinician|waiting list)s?\b)|"
+                           r"\bhow (?:much|many) (?:longer i"
                            r" can|more i can)\b|\bto (?:go to )?sleep (?:forever|and never)\b"),
     (SUICIDE, "method", r"\bjump(?:ing|ed)? (?:off|from|in front of)\b|\bin front of (?:a|the)"
                         r" (?:train|bus|lorry|truck|car)\b|\bhang(?:ing|ed)? (?:my ?self|me)\b|"
@@ -180,7 +181,8 @@ _RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(p)) for c, n
                           r" )?my affairs in order\b|\b(?:made|making|wrote|written|writing|"
                           r"updated|sorted(?: out)?) (?:out )?my will\b"),
     (SUICIDE, "means", r"\b(?:look(?:ed|ing)? up|googl\w*|research\w*|search\w*|read(?:ing)?"
-                       r" (?:up )?(?:about|on)) (?:online )?(?:for )?(?:(?:the )?(?:painless |quick |easy |"
+                       r" (?:up )?(?:about|on)) (?:online )?(?:for )?(?:(?:the )?"
+                       r"(?:painless |quick |easy |"
                        r"best )?ways to (?:die|go|end|kill)|how to (?:die|end it|kill|hang|"
                        r"overdose)|how (?:many|much) .{0,40}(?:it would take|would kill|to die|"
                        r"would be enough)|lethal|the painless)|\blethal dose\b|\bpainless"
@@ -239,9 +241,11 @@ _RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(p)) for c, n
                             r" minua\b|\betten (?:enää )?heräisi\b|\ben jaksa (?:enää )?elää\b|"
                             r"\blopettaa kaiken\b|\bolen (?:vain )?taakka\b"),
     (SELF_HARM, "fi_self_harm", r"\bviiltel\w*|\bvahingoit\w* itse\w*|\bsatutan itse\w*|"
-                                r"\bsatut\w* itse\w*|\byliannos\w*|\bviil(?:sin|si|tänyt|sen|tää|tämään)\b"),
+                                r"\bsatut\w* itse\w*|\byliannos\w*|"
+                                r"\bviil(?:sin|si|tänyt|sen|tää|tämään)\b"),
     (SAFEGUARDING, "fi_safeguarding", r"\bhakkaa minua\b|\blyö minua\b|\bpelkään (?:häntä|"
-                                      r"miestäni|vaimoani|puolisoani|kotiin)\b|\bväkivalta\w*|\buhkail\w* minua\b|"
+                                      r"miestäni|vaimoani|puolisoani|kotiin)\b|\bväkivalta\w*|"
+                                      r"\buhkail\w* minua\b|"
                                       r"\ben uskalla (?:mennä )?kotiin\b|\bkurist\w* minua\b"),
 )]
 
