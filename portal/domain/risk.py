@@ -52,6 +52,8 @@ _FIGURATIVE = [re.compile(p) for p in (
     r"\bcut(?:ting|s)? (?:down|back|out|off|corners|short|in|through|and paste|"
     r"(?:my|our|the) (?:hours|sessions|costs|budget|funding|waiting|time))\b",
     r"\bcutting[- ]edge\b",
+    r"\bcut(?:ting|s)? (?:my |the |our )?(?:screen time|caffeine|coffee|sugar|alcohol|drinking|"
+    r"smoking|carbs|snacks|hours|commute|workload)\b",
     r"\bcut(?:ting|s)? (?:me|us|him|her|it|them) (?:off|short)\b",
     r"\b(?:budget|funding|service|staff|price) cuts?\b",
     r"\bshoot (?:me|us) (?:an? )?(?:email|message|text|note|line)\b",
@@ -97,7 +99,9 @@ _RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(p)) for c, n
                            r"i (?:get|got|would get|was|were|'d get) (?:hit|run over|killed)\b|"
                            r"\b(?:better|happier|easier) (?:off )?(?:without me|if i(?:'m| am| was|"
                            r" were|'d)? (?:gone|dead|not here|not around))\b|\ba burden (?:to|on)"
-                           r" (?:everyone|everybody|my|them|the)\b|\bhow (?:much|many) (?:longer i"
+                           r" (?:everyone|everybody|my|them|the)\b(?! ?(?:supporter|therapist|"
+                           r"service|team|gp|nhs|clinician|waiting list)s?\b)|"
+                           r"\bhow (?:much|many) (?:longer i"
                            r" can|more i can)\b|\bto (?:go to )?sleep (?:forever|and never)\b"),
     (SUICIDE, "method", r"\bjump(?:ing|ed)? (?:off|from|in front of)\b|\bin front of (?:a|the)"
                         r" (?:train|bus|lorry|truck|car)\b|\bhang(?:ing|ed)? (?:my ?self|me)\b|"
@@ -145,15 +149,104 @@ _RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(p)) for c, n
                                   r" (?:partner|husband|wife|boyfriend|girlfriend|dad|father|mum|"
                                   r"mother|stepdad|ex))\b|\b(?:takes|controls|checks) (?:all )?my"
                                   r" (?:money|phone|bank card)\b"),
+    # Indirect suicidal talk (the warning signs of suicide-prevention training): a passive
+    # death wish, feeling a burden, no future, entrapment, farewells, researching means,
+    # earlier attempts. Each wording names the writer's own life or death, not the programme.
+    (SUICIDE, "passive_wish", r"\b(?:hop(?:e|ing)|pray(?:ing)?|wish(?:ing)?) (?:that )?i (?:don't|"
+                              r"won't|wouldn't|never|didn't) wake(?: up)?\b|\bwouldn't (?:mind|"
+                              r"care) if i (?:died|didn't wake up|never woke up|didn't exist)\b|"
+                              r"\b(?:don't|do not|didn't|did not) care (?:if|whether) i (?:live|"
+                              r"lived|die|died|wake|woke|make it)\b|\b(?:stay asleep|sleep)"
+                              r" (?:forever|for good)\b|\bwish i could (?:just )?(?:disappear|"
+                              r"vanish|not exist|stop existing)\b|\b(?:tired|sick|weary) (?:of|to)"
+                              r" (?:live|living|being alive|existing)\b|\bfor (?:it all|everything|"
+                              r"all of it|my life) to (?:be over|stop|end)\b|\b(?:not|n't) (?:going"
+                              r"|gonna) (?:to )?be (?:here|around|alive)\b"),
+    (SUICIDE, "burden", r"\bi(?:'m| am|'ve been| feel| feel like)(?: i'm| i am)? (?:such |just |"
+                        r"only |nothing but )?(?:a |an )?(?:burden|drain|waste of space)\b(?! ?"
+                        r"(?:on|to) (?:my |the )?(?:supporter|therapist|service|team|gp|nhs|"
+                        r"clinician)s?\b)|\b(?:better|happier|easier|relieved)(?: off| life|"
+                        r" lives| time)? without me\b"),
+    (SUICIDE, "no_future", r"\b(?:no|don't have a|do not have a|can't see a|can't see any|"
+                           r"don't see a|don't see any) future (?:for me|for myself|ahead of me)\b"
+                           r"|\b(?:can't|cannot|don't|do not) (?:picture|see|imagine) myself"
+                           r" (?:still )?(?:being )?(?:here|alive|around|making it|getting old|"
+                           r"growing old)\b|\b(?:the only|a permanent|one) (?:way out|escape|"
+                           r"exit)\b(?! (?:is|was) (?:through|to face|facing)| of (?:the|this|my)"
+                           r" (?:app|module|page|screen|menu|loop|programme|course|contract|job|"
+                           r"waiting list|debt)\b)|\bpermanent (?:solution|way out|escape)\b"),
+    (SUICIDE, "farewell", r"\bsa(?:y|ying|id) (?:my )?goodbyes\b|\bsa(?:y|ying|id) goodbye to"
+                          r" (?:everyone|everybody|my (?:family|kids|children|friends|loved"
+                          r" ones))\b|\b(?:put|putting|got|getting|sorted|sorting) (?:out )?(?:all"
+                          r" )?my affairs in order\b|\b(?:made|making|wrote|written|writing|"
+                          r"updated|sorted(?: out)?) (?:out )?my will\b"),
+    (SUICIDE, "means", r"\b(?:look(?:ed|ing)? up|googl\w*|research\w*|search\w*|read(?:ing)?"
+                       r" (?:up )?(?:about|on)) (?:online )?(?:for )?(?:(?:the )?"
+                       r"(?:painless |quick |easy |"
+                       r"best )?ways to (?:die|go|end|kill)|how to (?:die|end it|kill|hang|"
+                       r"overdose)|how (?:many|much) .{0,40}(?:it would take|would kill|to die|"
+                       r"would be enough)|lethal|the painless)|\blethal dose\b|\bpainless"
+                       r" (?:way|ways|method)\b|\b(?:thought|thinking|planned|planning|worked out)"
+                       r" (?:about |out )?how i(?:'d| would| could| might| will)(?: do it)?"
+                       r"(?=[.,;!?]|$| do it)"),
+    (SUICIDE, "attempt", r"\b(?:since|after|before|from) (?:my|the) (?:last |second |previous |"
+                         r"suicide )?attempt\b(?! (?:at|to|on)\b)|\bmy (?:last|previous|second)"
+                         r" attempt\b(?! (?:at|to|on)\b)|\bstomach pumped\b"),
+    (SELF_HARM, "cut_urges", r"\b(?:i|used to|urges? to|want(?:ed)? to|stopped|started|still)"
+                             r" cut(?:ting)?\b(?=\s*(?:[.,;!?)]|$|again|when|because|but|and|"
+                             r"since|for|every|most|at|if|or|so|to cope|last|sometimes|still))|"
+                             r"\brelapse[ds]?\b(?=.{0,60}\b(?:arms?|legs?|wrists?|skin|cut|cuts|"
+                             r"blade|scars?|self)\b)|\buntil (?:it|they|i) (?:bleeds?|bled)\b|"
+                             r"\bmake (?:myself|it) bleed\b|\bdig(?:ging|s)? (?:my )?(?:finger)?"
+                             r"nails into (?:my )?(?:arms?|skin|hands?|legs?|palms?|wrists?)\b|"
+                             r"\b(?:hide|hiding|cover|covering) (?:up )?(?:the |my )?(?:scars|cuts|"
+                             r"self-harm)\b|\blong sleeves\b.{0,40}\b(?:arms|wrists|scars)\b|"
+                             r"\b(?:burn(?:ed|t)?|cut|scald(?:ed)?|hit|punch(?:ed)?|bruis(?:ed|"
+                             r"ing)?|starv(?:ed|ing)?) (?:\w+ ){0,4}(?:on purpose|deliberately)\b|"
+                             r"\bdeliberately (?:burn|cut|hurt|hit|starv|scald|bruis)\w*"),
+    (HARM_TO_OTHERS, "harm_images", r"\b(?:thoughts?|images?|pictures?|urges?|ideas?)(?: in my"
+                                    r" head)? (?:of|about) (?:hurting|harming|killing|stabbing|"
+                                    r"strangling|smothering|suffocating|drowning|dropping|pushing|"
+                                    r"hitting|shaking|attacking|poisoning|throwing) (?:the baby|"
+                                    r"my baby|her|him|them|someone|somebody|people|my (?:son|"
+                                    r"daughter|child|kids?|children|partner|husband|wife))\b|"
+                                    r"\b(?:scared|afraid|frightened|terrified|worried) (?:of )?"
+                                    r"what i(?:'d| would| might| could| will|'ll)? (?:do|have done)"
+                                    r" to (?:him|her|them|someone|my|the)\b"),
+    (SAFEGUARDING, "control", r"\b" + _ABUSER + r" (?:has been |have been |keeps |kept |is |was |"
+                              r"'s been )(?:hitting|choking|strangling|kicking|slapping|punching|"
+                              r"hurting|pushing|grabbing|threatening|pinning|shoving|beating) me\b"
+                              r"|\b(?:throws|threw|throwing) (?:things|stuff|objects|plates|"
+                              r"glasses|cups|mugs|a (?:glass|plate|mug|cup|bottle|chair)) at me\b"
+                              r"|\b(?:pinned|pins|held|holds) me down\b|\bgets? (?:pinned|held)"
+                              r" down\b|\bpush(?:es|ed)? me around\b|\b(?:left|leaves|gave|gives)"
+                              r" me (?:bruises|marks)\b|\bbruises\b.{0,40}\b(?:he|she|they)"
+                              r" (?:grab|grabbed|grabs|hit|hits|held|holds)\b|\bask (?:\w+ )?"
+                              r"permission to (?:see|go out|leave|spend|visit|meet)\b|\bnot allowed"
+                              r" to (?:see (?:my )?(?:friends|family)|go out|leave the house|lock|"
+                              r"have (?:my own )?money|work)\b|\bgoes through my (?:phone|"
+                              r"messages|texts|emails)\b|\b(?:stopped|stops|won't let|doesn't let)"
+                              r" me (?:from )?(?:working|going out|seeing my)\b|\bwalking on"
+                              r" eggshells\b(?=.{0,60}\b(?:him|her|home|partner|husband|wife|"
+                              r"boyfriend|girlfriend|dad|mum)\b)|\block(?:ed)? myself in (?:the|my)"
+                              r" (?:bathroom|bedroom|room|car|toilet)\b(?=.{0,40}\bwhen (?:he|she|"
+                              r"they|my)\b)|\bif i (?:ever )?(?:leave|left)(?: him| her| them)?,?"
+                              r" (?:he|she|they)(?:'ll|'d| will| would| said)\b|\b" + _ABUSER +
+                              r" (?:keeps|kept) (?:turning|showing) up\b"),
     # Finnish, the commonest phrasings only (the portal serves Finnish programmes too).
     (SUICIDE, "fi_suicide", r"\bitsemurh\w*|\b(?:tappaa|tapan|tappaisin) itseni\b|"
                             r"\ben halua (?:elää|olla olemassa|herätä)\b|\bhaluan kuolla\b|"
                             r"\bhaluaisin kuolla\b|\bhengeltäni\b|\bkuolemaa ajatel\w*|"
-                            r"\bei ole mitään järkeä elää\b"),
+                            r"\bei ole mitään järkeä elää\b|\b(?:helpompaa|parempi|paremmin) ilman"
+                            r" minua\b|\betten (?:enää )?heräisi\b|\ben jaksa (?:enää )?elää\b|"
+                            r"\blopettaa kaiken\b|\bolen (?:vain )?taakka\b"),
     (SELF_HARM, "fi_self_harm", r"\bviiltel\w*|\bvahingoit\w* itse\w*|\bsatutan itse\w*|"
-                                r"\bsatuttaa itse\w*|\byliannos\w*"),
+                                r"\bsatut\w* itse\w*|\byliannos\w*|"
+                                r"\bviil(?:sin|si|tänyt|sen|tää|tämään)\b"),
     (SAFEGUARDING, "fi_safeguarding", r"\bhakkaa minua\b|\blyö minua\b|\bpelkään (?:häntä|"
-                                      r"miestäni|vaimoani|puolisoani|kotiin)\b|\bväkivalta\w*"),
+                                      r"miestäni|vaimoani|puolisoani|kotiin)\b|\bväkivalta\w*|"
+                                      r"\buhkail\w* minua\b|"
+                                      r"\ben uskalla (?:mennä )?kotiin\b|\bkurist\w* minua\b"),
 )]
 
 

@@ -20,7 +20,7 @@ def test_the_shipped_weights_match_the_data_they_were_trained_on():
 
 @pytest.mark.parametrize(("text", "category"), [
     ("I took out pills but didn't swallow any.", "suicide"),
-    ("My partner screams and curses at me.", "safeguarding"),
+    ("My partner has threatened me with harm.", "safeguarding"),
     ("I have been poisoning myself on purpose.", "self_harm"),
 ])
 def test_wordings_no_phrase_rule_knows_are_flagged_by_the_classifier(text, category):
