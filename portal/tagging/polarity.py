@@ -6,7 +6,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -327,6 +327,8 @@ FEATURES = (
 _NEGATORS = frozenset({"not", "no", "never", "nobody", "nothing", "cannot"})
 
 
+# The tagger asks about a response and then its mentions, often the same words again.
+@lru_cache(maxsize=1024)
 def read(text: str) -> Reading:
     """The rules' polarity of text, with the evidence it rests on as FEATURES."""
     lex = _lexicon()
@@ -337,7 +339,11 @@ def read(text: str) -> Reading:
     flags = frozenset().union(*(s.flags for s in read_sentences))
     values = [s.value for s in read_sentences] or [0.0]
     # VADER on the whole passage, not per clause: contrast and negation as general English sees them
-    vader = _vader().polarity_scores(text)["compound"] if text.strip() else 0.0
+    analyzer = _vader()
+    words = {word for token in tokens for word in token.split("'")} | set(tokens)
+    # Without a word VADER knows the compound is 0: skip its comparatively slow pass
+    vader = (analyzer.polarity_scores(text)["compound"]
+             if not analyzer.lexicon.keys().isdisjoint(words) else 0.0)
     features = (
         math.tanh(total / 2), float(cue),
         math.tanh(sum(s.positive for s in read_sentences) / 2),
