@@ -1,9 +1,11 @@
-"""Polarity accuracy of portal.tagging.polarity on the labelled icbt-implementation items.
+"""Statement polarity accuracy on the labelled icbt-implementation items.
 
+Scores the statement polarity the tagger gives (portal.tagging.lean: the rules weighed
+against the embedding lean); `--rules` scores the rules of portal.tagging.polarity alone.
 Reads dev.jsonl by default; `--split test` reads the held-out test.jsonl, which is for
 reporting final figures only (evaluation/README.md). The last line is key=value figures.
 
-    .venv/bin/python evaluation/polarity_check.py [--split test] [--errors]
+    .venv/bin/python evaluation/polarity_check.py [--split test] [--rules] [--errors]
 """
 
 import argparse
@@ -16,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
+from portal.tagging.lean import polarity  # noqa: E402
 from portal.tagging.polarity import BARRIER, FACILITATOR, NEUTRAL, polarity_of  # noqa: E402
 
 LABELS = (BARRIER, FACILITATOR, NEUTRAL)
@@ -33,10 +36,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
     parser.add_argument("--errors", action="store_true", help="list misclassified items")
+    parser.add_argument("--rules", action="store_true", help="score the rules alone")
     args = parser.parse_args()
     items = load(args.split)
     started = time.perf_counter()
-    predicted = [polarity_of(item["text"])[0] for item in items]
+    method = polarity_of if args.rules else polarity
+    predicted = [method(item["text"])[0] for item in items]
     elapsed = time.perf_counter() - started
     confusion = Counter((item["polarity"], p) for item, p in zip(items, predicted, strict=True))
     correct = sum(confusion[(label, label)] for label in LABELS)
@@ -54,6 +59,7 @@ def main() -> None:
                 print(f"- {item['id']} {item['polarity']} -> {p}: {item['text'][:160]}")
     figures = {
         "split": args.split,
+        "method": "rules" if args.rules else "statement",
         "items": len(items),
         "accuracy": round(accuracy, 3),
         **{f"{gold[:3]}_as_{p[:3]}": confusion[(gold, p)] for gold in LABELS for p in LABELS},

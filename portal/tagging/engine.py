@@ -70,7 +70,7 @@ class Correction:
     applies: bool
 
 
-def _polarity_function() -> Callable[[str], tuple[str, float]]:
+def _polarity_function() -> Callable[[str, np.ndarray | None], tuple[str, float]]:
     """The polarity method, imported on first use so codebooks without polarity skip it."""
     from portal.tagging.lean import polarity
 
@@ -232,6 +232,8 @@ class Tagger:
                     spans.append((segment.start, segment.end))
                     owners.append(number)
         scores = _sigmoid(self.unit_logits(units)) if units else None
+        # Already encoded for the themes (a cache hit): polarity reuses them.
+        vectors = encode(units) if units else None
         counts = np.bincount(np.asarray(owners, dtype=np.int64), minlength=len(texts))
         results, first = [], 0
         for text, count in zip(texts, counts.tolist(), strict=True):
@@ -239,7 +241,8 @@ class Tagger:
                 results.append(self._empty())
                 continue
             block = scores[first:first + count]
-            results.append(self._result(text, block, spans[first:first + count]))
+            results.append(self._result(text, block, spans[first:first + count],
+                                        vectors[first:first + count]))
             first += count
         return results
 
@@ -248,7 +251,8 @@ class Tagger:
         return Result(themes=[], scores=dict.fromkeys(self.theme_ids, 0.0),
                       polarity="neutral" if self.polarity_enabled else None, mentions=[])
 
-    def _result(self, text: str, block: np.ndarray, spans: list[tuple[int, int]]) -> Result:
+    def _result(self, text: str, block: np.ndarray, spans: list[tuple[int, int]],
+                vectors: np.ndarray) -> Result:
         """Pool a response's passage scores and choose its themes and evidence."""
         best = block.max(axis=0)
         order = np.argsort(-best, kind="stable")
@@ -274,13 +278,13 @@ class Tagger:
             rows = block[1:, k] if len(block) > 1 else block[:, k]
             row = int(rows.argmax()) + (1 if len(block) > 1 else 0)
             start, end = spans[row]
-            polarity = polarity_of(text[start:end])[0] if polarity_of else None
+            polarity = polarity_of(text[start:end], vectors[row])[0] if polarity_of else None
             mentions.append(Mention(self.theme_ids[k], round(float(block[row, k]), 4), polarity,
                                     start, end))
         return Result(
             themes=[self.theme_ids[k] for k in applied],
             scores={t: round(float(s), 4) for t, s in zip(self.theme_ids, best, strict=True)},
-            polarity=polarity_of(text)[0] if polarity_of else None,
+            polarity=polarity_of(text, vectors[0])[0] if polarity_of else None,
             mentions=mentions,
         )
 

@@ -1,50 +1,55 @@
-"""Polarity when the rules find no cue: the lean a passage's meaning suggests.
+"""Polarity from the rules' reading weighed against the lean of the passage's meaning.
 
-The rules in polarity.py read cue words, negation and contrast; a statement with no cue
-word ("completion went from 38% to 55%") would stay neutral. Such passages go to a
-barrier-versus-facilitator logistic regression over the passage's embedding, trained on the
-phrase bank's labelled phrasings. It answers only when it leans clearly; otherwise neutral.
+The rules in polarity.py read cue words, negation and contrast, and are sure of themselves
+whether or not the wording is one they know. The meaning's lean (logistic regressions over
+the passage's embedding) catches statements with no cue word ("completion went from 38% to
+55%"). A small one-vs-rest model over the rules' features and the lean's logits decides
+between them; it learned from the phrase bank, with the lean's logits taken out-of-fold by
+stakeholder voice, how far each can be trusted on a voice it has not seen. Fitted by
+tools/train_polarity_model.py; weights and provenance ship in polarity_model.json.
 """
 
 import functools
-import threading
+import json
+from pathlib import Path
 
 import numpy as np
 
-from portal.tagging import classifier
 from portal.tagging.embedding import encode
-from portal.tagging.phrase_bank import phrases
-from portal.tagging.polarity import BARRIER, FACILITATOR, NEUTRAL, assess
+from portal.tagging.polarity import BARRIER, FACILITATOR, FEATURES, NEUTRAL, read
 
 BANK = "icbt-implementation"
-# Below this probability margin from 0.5 the meaning does not lean: keep neutral. Chosen by
-# leave-one-voice-out on the phrase bank (0.05: 0.74-0.79 right vs 0.60-0.70 for the rules).
-MARGIN = 0.05
-_lock = threading.Lock()
+LABELS = (BARRIER, FACILITATOR, NEUTRAL)
+LOGIT_SCALE = 4.0  # the lean's logits span about +-8; brought near the rules' [-1, 1] features
+MODEL_PATH = Path(__file__).resolve().parent / "polarity_model.json"
 
 
 @functools.cache
-def _model() -> classifier.LinearModel | None:
-    """Fit the fallback on the phrase bank's barrier and facilitator phrasings."""
-    rows = [(text, polarity == FACILITATOR) for _, polarity, _, text in phrases(BANK)
-            if polarity in (BARRIER, FACILITATOR)]
-    if not rows:
-        return None
-    vectors = encode([text for text, _ in rows])
-    targets = np.array([[float(up)] for _, up in rows], dtype=np.float32)
-    return classifier.fit(vectors, targets, np.ones_like(targets), c=2.0)
+def _model() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The shipped lean and weighing as arrays, loaded once."""
+    raw = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return tuple(np.asarray(raw[part][key], dtype=np.float32)
+                 for part in ("lean", "weighing") for key in ("weights", "bias"))
 
 
-def polarity(text: str) -> tuple[str, float]:
-    """The rules' polarity, or the meaning's lean when the rules found no cue."""
-    label, confidence, cue = assess(text)
-    if cue or not text.strip():
-        return label, confidence
-    with _lock:
-        model = _model()
-    if model is None:
-        return label, confidence
-    probability = float(1.0 / (1.0 + np.exp(-model.logits(encode([text]))[0, 0])))
-    if abs(probability - 0.5) < MARGIN:
-        return NEUTRAL, confidence
-    return (FACILITATOR if probability > 0.5 else BARRIER), round(abs(probability - 0.5) * 2, 3)
+def polarity(text: str, vector: np.ndarray | None = None) -> tuple[str, float]:
+    """('barrier' | 'facilitator' | 'neutral', confidence in [0,1]) for a passage.
+
+    vector is the passage's embedding when the caller already has it (the tagger does).
+    """
+    if not text.strip():
+        return NEUTRAL, 0.0
+    reading = read(text)
+    features = dict(zip(FEATURES, reading.features, strict=True))
+    if reading.label == NEUTRAL and (features["question"] or features["request"]):
+        # The bank holds no questions, so the model never learned that asking is not judging
+        # (requests are neutral by the coding convention): the rules' neutral stands.
+        return reading.label, reading.confidence
+    lean_weights, lean_bias, weights, bias = _model()
+    vector = encode([text])[0] if vector is None else vector
+    lean = vector @ lean_weights.T + lean_bias
+    inputs = np.concatenate([np.asarray(reading.features, dtype=np.float32), lean / LOGIT_SCALE])
+    # One-vs-rest: each label's own probability; the confidence is the winner's share of them.
+    probabilities = 1.0 / (1.0 + np.exp(-(weights @ inputs + bias)))
+    best = int(np.argmax(probabilities))
+    return LABELS[best], round(float(probabilities[best] / probabilities.sum()), 3)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -258,16 +259,34 @@ def _sentences(tokens: list[str]) -> list[tuple[list[list[str]], list[float], bo
     return sentences
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence as the rules read it: its score and the evidence behind it."""
+
+    value: float
+    cue: bool
+    flags: frozenset[str]
+    positive: float  # unweighted sums over its clauses, before contrast and wish rules
+    negative: float
+    question: bool
+    request: bool
+
+
 def _sentence_score(
     lex: _Lexicon, clauses: list[list[str]], weights: list[float], question: bool
-) -> tuple[float, bool]:
+) -> _Sentence:
     """Weighted score of one sentence after the wish, fix and question rules."""
     text = " ".join(" ".join(c) for c in clauses)
     scored = [_segment(lex, clause) for clause in clauses]
     flags = set().union(*(f for _, _, f in scored))
     request = question and lex.request.match(text) is not None
+    evidence = (sum(p for p, _, _ in scored), sum(n for _, n, _ in scored))
+
+    def sentence(value: float, cue: bool) -> _Sentence:
+        return _Sentence(value, cue, frozenset(flags), *evidence, question, request)
+
     if "premise" in flags and "counterfactual" in flags:
-        return FIXED, True  # "without the lead it would have died": the lead helped
+        return sentence(FIXED, True)  # "without the lead it would have died": the lead helped
     total, wish_seen, any_cue = 0.0, False, False
     fixed_at = max((i for i, (_, _, f) in enumerate(scored) if "fixed" in f), default=-1)
     for i, ((positive, negative, clause_flags), weight) in enumerate(
@@ -287,34 +306,80 @@ def _sentence_score(
         total *= REQUEST
     elif question and not text.startswith("why"):
         total *= QUESTION
-    return total, any_cue or wish_seen
+    return sentence(total, any_cue or wish_seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the rules make of a passage: their label, and features for a model to weigh."""
+
+    label: str
+    confidence: float
+    cue: bool  # whether any cue was found (without one, neutral only means unknown)
+    features: tuple[float, ...]  # FEATURES, in that order
+
+
+# The rules' evidence as numbers for portal/tagging/lean.py; scores are squashed by tanh(x/2).
+FEATURES = (
+    "score", "cue", "positive", "negative", "first_sentence", "last_sentence", "vader",
+    "question", "request", "wish", "fixed", "negator", "length", "several_sentences", "weak",
+)
+_NEGATORS = frozenset({"not", "no", "never", "nobody", "nothing", "cannot"})
+
+
+# The tagger asks about a response and then its mentions, often the same words again.
+@lru_cache(maxsize=1024)
+def read(text: str) -> Reading:
+    """The rules' polarity of text, with the evidence it rests on as FEATURES."""
+    lex = _lexicon()
+    tokens = _tokens(text)
+    read_sentences = [_sentence_score(lex, *sentence) for sentence in _sentences(tokens)]
+    total = sum(s.value for s in read_sentences)
+    cue = any(s.cue for s in read_sentences)
+    flags = frozenset().union(*(s.flags for s in read_sentences))
+    values = [s.value for s in read_sentences] or [0.0]
+    # VADER on the whole passage, not per clause: contrast and negation as general English sees them
+    analyzer = _vader()
+    words = {word for token in tokens for word in token.split("'")} | set(tokens)
+    # Without a word VADER knows the compound is 0: skip its comparatively slow pass
+    vader = (analyzer.polarity_scores(text)["compound"]
+             if not analyzer.lexicon.keys().isdisjoint(words) else 0.0)
+    features = (
+        math.tanh(total / 2), float(cue),
+        math.tanh(sum(s.positive for s in read_sentences) / 2),
+        math.tanh(sum(s.negative for s in read_sentences) / 2),
+        math.tanh(values[0] / 2), math.tanh(values[-1] / 2), vader,
+        float(any(s.question for s in read_sentences)),
+        float(any(s.request for s in read_sentences)),
+        float(not flags.isdisjoint({"wish", "counterfactual"})), float("fixed" in flags),
+        float(any(t in _NEGATORS or t.endswith("n't") for t in tokens)),
+        math.log1p(len(tokens)) / 4, float(len(read_sentences) > 1),
+        float(abs(total) < THRESHOLD),
+    )
+    if abs(total) >= THRESHOLD:
+        label = FACILITATOR if total > 0 else BARRIER
+        return Reading(label, round(abs(total) / (abs(total) + 0.5), 3), True, features)
+    if not text.strip():
+        return Reading(NEUTRAL, 0.0, False, features)
+    # No cue at all: a plain description; cues that cancel out: mixed with no lean.
+    if not cue:
+        return Reading(NEUTRAL, 0.5, False, features)
+    return Reading(NEUTRAL, round(0.6 - 0.3 * abs(total) / THRESHOLD, 3), True, features)
 
 
 def score(text: str) -> float:
     """Signed polarity score of text: below zero leans barrier, above leans facilitator."""
     lex = _lexicon()
-    return sum(_sentence_score(lex, *sentence)[0] for sentence in _sentences(_tokens(text)))
+    return sum(_sentence_score(lex, *sentence).value for sentence in _sentences(_tokens(text)))
 
 
 def polarity_of(text: str) -> tuple[str, float]:
     """('barrier' | 'facilitator' | 'neutral', confidence in [0,1]) for a passage."""
-    label, confidence, _ = assess(text)
-    return label, confidence
+    reading = read(text)
+    return reading.label, reading.confidence
 
 
 def assess(text: str) -> tuple[str, float, bool]:
     """polarity_of plus whether any cue was found (without one, neutral only means unknown)."""
-    lex = _lexicon()
-    total, any_cue = 0.0, False
-    for sentence in _sentences(_tokens(text)):
-        value, cue = _sentence_score(lex, *sentence)
-        total, any_cue = total + value, any_cue or cue
-    if abs(total) >= THRESHOLD:
-        return (FACILITATOR if total > 0 else BARRIER), round(abs(total) / (abs(total) + 0.5),
-                                                              3), True
-    if not text.strip():
-        return NEUTRAL, 0.0, False
-    # No cue at all: a plain description; cues that cancel out: mixed with no lean.
-    if not any_cue:
-        return NEUTRAL, 0.5, False
-    return NEUTRAL, round(0.6 - 0.3 * abs(total) / THRESHOLD, 3), True
+    reading = read(text)
+    return reading.label, reading.confidence, reading.cue

@@ -171,3 +171,15 @@ def test_default_taggers_are_cached_by_content():
     """Building the same codebook twice reuses the trained tagger."""
     assert Tagger.for_definition(definition("working-alliance")) is Tagger.for_definition(
         definition("working-alliance"))
+
+
+def test_polarity_is_the_statement_polarity_of_the_text_and_of_each_mention():
+    """The tagger hands its own embeddings to lean.polarity; the labels are the same."""
+    from portal.tagging.lean import polarity
+
+    tagger = Tagger.for_definition(definition("icbt-implementation"))
+    texts = [t for t in SAMPLES if t.strip()]
+    for text, result in zip(texts, tagger.tag(texts), strict=True):
+        assert result.polarity == polarity(text)[0]
+        for mention in result.mentions:
+            assert mention.polarity == polarity(text[mention.start:mention.end])[0]

@@ -3,7 +3,7 @@
 
 import pytest
 
-from portal.tagging.polarity import BARRIER, FACILITATOR, NEUTRAL, polarity_of
+from portal.tagging.polarity import BARRIER, FACILITATOR, FEATURES, NEUTRAL, polarity_of, read
 
 
 @pytest.mark.parametrize(
@@ -148,3 +148,32 @@ def test_confidence_in_unit_interval(text: str) -> None:
 def test_stronger_evidence_is_more_confident() -> None:
     """Piling up cues raises confidence."""
     assert polarity_of("slow")[1] < polarity_of("slow, buggy and it keeps crashing")[1]
+
+
+def test_reading_features_follow_their_names() -> None:
+    """read() gives one bounded feature per FEATURES name, raised by what the text says."""
+    def features(text: str) -> dict[str, float]:
+        reading = read(text)
+        assert len(reading.features) == len(FEATURES)
+        assert all(-1.0 <= v <= 1.0 or name == "length"
+                   for name, v in zip(FEATURES, reading.features, strict=True))
+        return dict(zip(FEATURES, reading.features, strict=True))
+
+    assert features("Could we have the usage figures by team?")["request"] == 1.0
+    assert features("How long does each module take?")["question"] == 1.0
+    assert features("I wish the modules came in Arabic")["wish"] == 1.0
+    assert features("The sync error was fixed within a day")["fixed"] == 1.0
+    assert features("The modules were not helpful")["negator"] == 1.0
+    mixed = features("The portal is clunky. But the patients love the worksheets")
+    assert mixed["several_sentences"] == 1.0
+    assert mixed["first_sentence"] < 0 < mixed["last_sentence"]
+    assert mixed["positive"] > 0 > mixed["negative"]
+    plain = features("We offer the programme to adults.")
+    assert plain["cue"] == 0.0 and plain["weak"] == 1.0 and plain["score"] == 0.0
+
+
+def test_reading_agrees_with_polarity_of() -> None:
+    """read() is the one pass behind polarity_of and assess."""
+    for text in ("not helpful", "the training was good but there is no time", "", "We use it."):
+        reading = read(text)
+        assert (reading.label, reading.confidence) == polarity_of(text)
