@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from portal.tagging import classifier, corpus
+from portal.tagging import classifier, corpus, shipped
 from portal.tagging.embedding import encode, load_model
 from portal.tagging.keywords import KeywordIndex
 from portal.tagging.segments import split
@@ -110,14 +110,18 @@ class Tagger:
     @classmethod
     def for_definition(cls, definition: dict, corrections: Sequence[Correction] = (),
                        revision: int = 0) -> "Tagger":
-        """Train on the codebook (and corrections, if any); default taggers are cached."""
+        """Train on the codebook (and corrections); a default tagger uses shipped weights when
+        they were trained on exactly this codebook, and is cached."""
         key = definition_hash(definition)
         if not corrections and revision == 0:
             with _cache_lock:
                 cached = _default_cache.get(key)
             if cached is not None:
                 return cached
-        tagger = cls._train(definition, corrections, revision)
+        state = shipped.state_for(definition) if not corrections and revision == 0 else None
+        # Fitting the shipped codebooks takes seconds on a loaded machine; their weights ship.
+        tagger = cls.from_state(definition, state) if state else \
+            cls._train(definition, corrections, revision)
         if not corrections and revision == 0:
             with _cache_lock:
                 _default_cache[key] = tagger
