@@ -195,12 +195,19 @@ def _segment(lex: _Lexicon, words: list[str]) -> tuple[float, float, set[str]]:
     # VADER's general lexicon covers sentiment words the domain list lacks.
     boilerplate = {i for start, end, e in found if "neutral" in e.flags for i in range(start, end)}
     rest = [word for i, word in enumerate(words) if i not in boilerplate]  # "happy to help"
-    vader = _vader()
-    if not vader.lexicon.keys().isdisjoint(rest):  # no lexicon word scores exactly 0: skip
-        values.append(VADER * vader.polarity_scores(" ".join(rest))["compound"])
+    if not _vader().lexicon.keys().isdisjoint(rest):  # no lexicon word scores exactly 0: skip
+        values.append(VADER * _compound(" ".join(rest)))
     positive = sum(v for k, v in enumerate(values) if k not in used and v > 0)
     negative = sum(v for k, v in enumerate(values) if k not in used and v < 0)
     return positive, negative, flags
+
+
+# A mention's clauses were read moments before as part of its response: VADER's pass is the
+# slowest part of reading them, so its answers are remembered.
+@lru_cache(maxsize=4096)
+def _compound(text: str) -> float:
+    """VADER's compound score of a clause or passage."""
+    return _vader().polarity_scores(text)["compound"]
 
 
 def _negator_before(found: list[tuple[int, int, _Entry]], k: int) -> int | None:
@@ -342,8 +349,7 @@ def read(text: str) -> Reading:
     analyzer = _vader()
     words = {word for token in tokens for word in token.split("'")} | set(tokens)
     # Without a word VADER knows the compound is 0: skip its comparatively slow pass
-    vader = (analyzer.polarity_scores(text)["compound"]
-             if not analyzer.lexicon.keys().isdisjoint(words) else 0.0)
+    vader = _compound(text) if not analyzer.lexicon.keys().isdisjoint(words) else 0.0
     features = (
         math.tanh(total / 2), float(cue),
         math.tanh(sum(s.positive for s in read_sentences) / 2),
