@@ -128,7 +128,10 @@ def _plain(value):
     return value.value if isinstance(value, Role) else value
 
 
-def last_sign_ins(session: Session) -> dict[int, datetime]:
-    """Each user's latest sign-in, from the session records."""
-    return dict(session.execute(select(UserSession.user_id, func.max(UserSession.created_at))
-                                .group_by(UserSession.user_id)).all())
+def last_sign_ins(session: Session, user_id: int | None = None) -> dict[int, datetime]:
+    """Each user's latest sign-in (or one user's), from the session records."""
+    query = select(UserSession.user_id, func.max(UserSession.created_at)) \
+        .group_by(UserSession.user_id)
+    if user_id is not None:
+        query = query.where(UserSession.user_id == user_id)
+    return dict(session.execute(query).all())
