@@ -202,7 +202,7 @@ def test_a_change_of_rights_ends_the_persons_sessions(app, client, world, fields
     copied = cookie(client)
     assert replay(app, copied).get("/home").status_code == 200
     if fields.get("service"):
-        fields["service"] = world.services[fields["service"]]
+        fields = {**fields, "service": world.services[fields["service"]]}
     change(world, "therapist", **fields)
     assert replay(app, copied).get("/home").status_code == 302
     assert client.get("/home").status_code == 302
