@@ -48,6 +48,9 @@ class ScopeForm(TextForm):
 class NewAccountForm(ScopeForm):
     """A new account: who, their role and scope, and a temporary password."""
 
+    # No role is preselected: an administrator's account is never made by not looking.
+    role = SelectField("Role", choices=[SelectChoice("", "Choose a role"), *ROLE_CHOICES],
+                       validators=[InputRequired("Choose a role.")])
     name = StringField("Name", validators=[InputRequired("Give the person's name."),
                                            Length(max=120)])
     email = EmailField("Email address", validators=[InputRequired("Give an email address."),

@@ -137,6 +137,7 @@ def test_an_admin_creates_an_account_and_it_signs_in(app, admin, world):
     ({"confirm": "something else", "role": "lead"}, "The two passwords differ"),
     ({"name": "", "role": "lead"}, "Give the person"),
     ({"role": "emperor"}, "Not a valid choice"),
+    ({"role": ""}, "Choose a role"),
     ({"service_id": "987654"}, "Not a valid choice"),
 ])
 def test_a_refused_new_account_keeps_the_text_and_stores_nothing(admin, world, fields,
