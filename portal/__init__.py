@@ -67,12 +67,13 @@ def register_blueprints(app: Flask) -> None:
     from portal.web.data.routes import bp as data
     from portal.web.links.routes import bp as links
     from portal.web.main.routes import bp as main
+    from portal.web.people.routes import bp as people
     from portal.web.reports.routes import bp as reports
     from portal.web.requests.routes import bp as requests
     from portal.web.safety.routes import bp as safety
 
     for blueprint in (main, auth, collect, links, coding, codebooks, reports,
-                      requests, safety, data, audit):
+                      requests, safety, data, audit, people):
         app.register_blueprint(blueprint)
 
 

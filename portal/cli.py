@@ -58,24 +58,23 @@ def demo_load_command(responses: int, seed: int):
 @click.option("--vendor", "vendor_name", help="Vendor name (vendor representatives).")
 @click.password_option()
 def create_user_command(email, name, role, service_name, vendor_name, password):
-    """Create a staff account."""
-    from portal.domain.accounts import create_user
+    """Create a staff account (as the People pages do, audited with no one signed in)."""
+    from portal.domain.account_admin import create_account
     from portal.models import Role, Service, Vendor
 
     service = db.session.scalar(select(Service).where(Service.name == service_name)) \
         if service_name else None
+    if service_name and service is None:
+        raise click.ClickException(f"No service is called {service_name!r}.")
     vendor = db.session.scalar(select(Vendor).where(Vendor.name == vendor_name)) \
         if vendor_name else None
-    from portal.domain.audit import record
-
+    if vendor_name and vendor is None:
+        raise click.ClickException(f"No vendor is called {vendor_name!r}.")
     try:
-        user = create_user(db.session, email=email, name=name, password=password,
-                           role=Role(role), service=service, vendor=vendor)
+        user = create_account(db.session, None, email=email, name=name, password=password,
+                              role=Role(role), service=service, vendor=vendor)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    record(db.session, None, "user.created", "user", user.id,
-           after={"role": user.role.value, "service_id": user.service_id,
-                  "vendor_id": user.vendor_id})
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.label}).")
 

@@ -43,6 +43,10 @@ def test_users_create(runner, world):
     refused = runner.invoke(args=["users", "create", "--email", "x@x.test", "--name", "X",
                                   "--role", "therapist", "--password", "long enough password"])
     assert refused.exit_code != 0 and "belongs to a service" in refused.output
+    unknown = runner.invoke(args=["users", "create", "--email", "y@x.test", "--name", "Y",
+                                  "--role", "therapist", "--service", "Nowhere",
+                                  "--password", "long enough password"])
+    assert unknown.exit_code != 0 and "No service is called 'Nowhere'" in unknown.output
 
 
 def test_demo_world_differs_between_services(app):

@@ -7,14 +7,15 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from portal import jobs
+from portal.domain.accounts import create_user
 from portal.domain.codebooks import current_version
 from portal.domain.review import TagInput, save_coding
 from portal.domain.samples import create_sample
 from portal.domain.submissions import new_idempotency_key
 from portal.domain.training_plan import add_to_plan
 from portal.extensions import db
-from portal.models import Answer, Coding, Job, RiskFlag, User
-from tests.conftest import csrf_from, fresh, login
+from portal.models import Answer, Coding, Job, RiskFlag, Role, User
+from tests.conftest import PASSWORD, csrf_from, fresh, login
 from tests.domain.test_safety import RISKY, patient
 from tests.requests_helpers import filed, other_vendor_user
 
@@ -69,7 +70,8 @@ def state_changing_rules(app) -> list:
 
 def build_arsenal(world) -> SimpleNamespace:
     """Add to the coded world a risk flag, a training request in the plan, a blind sample,
-    a job, a Bristol response and a Bristol request, so every id a route takes is real."""
+    a job, a Bristol response, a Bristol request and a Leeds therapist who is leaving (whose
+    account the People forms change), so every id a route takes is real."""
     session = db.session
     users = world.users
     other_vendor_user(world)
@@ -95,6 +97,10 @@ def build_arsenal(world) -> SimpleNamespace:
                     [TagInput("usability", "barrier", None, None)], sample=sample)
     job = Job(kind="retag", params={"codebook": KEY}, created_by_id=users["lead"].id)
     session.add(job)
+    users["leaver"] = create_user(session, email="leaver@x.test", name="Lou Leaver",
+                                  password=PASSWORD, role=Role.THERAPIST,
+                                  service=session.get(type(world.services["leeds"]),
+                                                      world.services["leeds"].id))
     session.commit()
     sample_answer = sample.answer_ids[0]
     # A Leeds answer the engine coded under this version, outside the blind sample.
@@ -107,7 +113,8 @@ def build_arsenal(world) -> SimpleNamespace:
         world=world, flag=flag_id, training_request=training.id, request=plain.id,
         bristol_request=bristol_request.id, item=item.id, sample=sample.id,
         sample_answer=sample_answer, answer=answer_id, bristol_answer=bristol_answer,
-        job=job.id, version=version.number, reference=world.responses[0].reference,
+        job=job.id, leaver=users["leaver"].id, version=version.number,
+        reference=world.responses[0].reference,
         leeds=world.services["leeds"].id, bristol=world.services["bristol"].id,
         token=world.links["patient"].token)
 
@@ -204,5 +211,14 @@ def post_target(endpoint: str, a: SimpleNamespace) -> tuple[str | None, str, dic
         "codebooks.rerun": ("lead", f"/codebooks/{KEY}/rerun", {}),
         "data.erase": ("admin", "/data/erase", {
             "reference": a.reference, "reason": "Asked by phone", "confirmed": a.reference}),
+        "people.new": ("admin", "/people/new", {
+            "name": "Nia Newcomer", "email": "newcomer@x.test", "role": "therapist",
+            "service_id": a.leeds, "vendor_id": "", "password": "a temporary passphrase",
+            "confirm": "a temporary passphrase"}),
+        # Disables the leaver; every field the form has is sent, as a browser does.
+        "people.change": ("admin", f"/people/{a.leaver}", {
+            "role": "therapist", "service_id": a.leeds, "vendor_id": "", "active": ""}),
+        "people.password": ("admin", f"/people/{a.leaver}/password", {
+            "password": "a temporary passphrase", "confirm": "a temporary passphrase"}),
     }
     return targets[endpoint]

@@ -80,6 +80,10 @@ def leeds_object(endpoint: str, a) -> tuple[str, str]:
         "safety.designate": ("other_manager",
                              f"/safety/clinicians/{a.world.users['therapist'].id}"),
         "collect.staff_survey": ("bristol_coder", f"/survey/{a.leeds}/therapist"),
+        # A Leeds therapist's account: administrators only, not even Leeds's own manager.
+        "people.show": ("other_manager", f"/people/{a.leaver}"),
+        "people.change": ("other_manager", f"/people/{a.leaver}"),
+        "people.password": ("bristol_coder", f"/people/{a.leaver}/password"),
     }[endpoint]
 
 

@@ -21,7 +21,12 @@ from tests.conftest import PASSWORD, fresh
 
 # Columns a route may change on an account, because changing them is what it is for.
 OWN_CHANGE = {"coding.toggle_coder": {"is_coder"}, "safety.designate": {"is_clinician"},
-              "auth.password": {"password_hash"}}
+              "auth.password": {"password_hash"}, "people.change": {"active"},
+              "people.password": {"password_hash"}}
+# Routes that make an account, with the columns its body asks for: the extras (role admin,
+# designations, another email) must not reach the new account.
+NEW_ACCOUNT = {"people.new": {"email": "newcomer@x.test", "role": "therapist",
+                              "is_coder": False, "is_clinician": False, "vendor_id": None}}
 # Columns naming who made a row: a new row must name the person signed in (or nobody).
 AUTHOR_COLUMNS = {"created_by_id", "user_id", "actor_id", "acknowledged_by_id",
                   "closed_by_id"}
@@ -55,6 +60,11 @@ def effects(before: dict, after: dict, endpoint: str, actor: User | None,
     """What the extra fields achieved: account changes, rows in Bristol/Thrive, authorship."""
     found = []
     for key, row in after["users"].items():
+        if key not in before["users"] and endpoint in NEW_ACCOUNT:
+            wrong = sorted(c for c, v in NEW_ACCOUNT[endpoint].items() if row[c] != v)
+            if wrong:
+                found.append(f"new user {key}: {wrong}")
+            continue
         old = before["users"].get(key, {})
         changed = {c for c in row if row[c] != old.get(c)} - OWN_CHANGE.get(endpoint, set())
         if changed:

@@ -1,0 +1,1 @@
+"""The people blueprint: administrators manage staff accounts."""
