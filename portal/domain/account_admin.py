@@ -26,8 +26,11 @@ class AccountRefused(ValueError):
 
 def create_account(session: Session, actor: User | None, *, email: str, name: str,
                    password: str, role: Role, service: Service | None = None,
-                   vendor: Vendor | None = None) -> User:
-    """Add an account and audit it (actor None: the command line); caller commits."""
+                   vendor: Vendor | None = None, temporary: bool = False) -> User:
+    """Add an account and audit it (actor None: the command line); caller commits.
+
+    temporary: the administrator chose the password, so the person replaces it first.
+    """
     if not name.strip():
         raise AccountRefused("Give the person's name.")
     try:
@@ -35,6 +38,7 @@ def create_account(session: Session, actor: User | None, *, email: str, name: st
                            service=service, vendor=vendor)
     except ValueError as error:
         raise AccountRefused(str(error)) from None
+    user.must_change_password = temporary
     record(session, actor, "user.created", "user", user.id,
            after={"role": user.role.value, "service_id": user.service_id,
                   "vendor_id": user.vendor_id})
@@ -105,6 +109,7 @@ def set_temporary_password(session: Session, actor: User, person: User, password
     except ValueError as error:
         raise AccountRefused(str(error)) from None
     person.password_hash = generate_password_hash(password)
+    person.must_change_password = True  # the administrator knows it: the person replaces it
     ended = end_all_sessions(session, person, now, "password set")
     record(session, actor, "user.password_set", "user", person.id,
            after={"sessions_ended": ended})

@@ -78,6 +78,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if check_password_hash(user.password_hash, new):
         raise ValueError("The new password must differ from the current one.")
     user.password_hash = generate_password_hash(new)
+    user.must_change_password = False
 
 
 def set_coder(session: Session, actor: User, person: User, designate: bool) -> bool:

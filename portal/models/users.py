@@ -60,6 +60,9 @@ class User(UserMixin, db.Model):
     is_coder: Mapped[bool] = mapped_column(Boolean, default=False)
     # A designated clinician reviews risk flags for their own service (managers always do).
     is_clinician: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set with a temporary password that an administrator chose: the person picks their own
+    # before the portal shows anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     service: Mapped[Service | None] = relationship()

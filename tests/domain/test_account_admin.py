@@ -14,7 +14,7 @@ from portal.domain.account_admin import (
     last_sign_ins,
     set_temporary_password,
 )
-from portal.domain.accounts import authenticate
+from portal.domain.accounts import authenticate, change_password
 from portal.extensions import db
 from portal.models import AuditEvent, Role, User, UserSession
 from tests.conftest import PASSWORD, fresh, login
@@ -236,6 +236,9 @@ def test_a_temporary_password_replaces_the_old_and_ends_sessions(app, client, wo
     assert event.after == {"sessions_ended": 1} and event.before is None
     assert TEMPORARY not in json.dumps(event.after)
     assert [s.ended_why for s in sessions_of(therapist.id)] == ["password set"]
+    assert therapist.must_change_password  # the administrator knows it
+    change_password(db.session, therapist, TEMPORARY, "The-Person's-Own-Phrase-9")
+    assert not therapist.must_change_password
 
 
 @pytest.mark.parametrize(("who", "password", "message"), [

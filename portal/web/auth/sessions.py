@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import OperationalError
 
@@ -11,6 +11,8 @@ from portal.extensions import db
 from portal.models import User, clock
 
 SESSION_KEY = "sid"
+# What someone with a temporary password may reach: the page to replace it, and the way out.
+OPEN_WITH_TEMPORARY_PASSWORD = frozenset({"auth.password", "auth.logout", "static"})
 
 
 def timeouts() -> Timeouts:
@@ -64,3 +66,14 @@ def register(app: Flask) -> None:
         """Resolve current_user now."""
         if SESSION_KEY in session or "_user_id" in session:
             _ = current_user.is_authenticated
+
+    @app.before_request
+    def own_password_first():
+        """Someone signed in with a temporary password chooses their own before going on."""
+        if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD \
+                or not getattr(current_user, "is_authenticated", False) \
+                or not current_user.must_change_password:
+            return None
+        flash("Choose your own password before going on: an administrator set the one you "
+              "signed in with.")
+        return redirect(url_for("auth.password"))

@@ -72,7 +72,8 @@ def new():
         service, vendor = _scope(form)
         person = create_account(db.session, current_user, email=form.email.data,
                                 name=form.name.data, password=form.password.data,
-                                role=Role(form.role.data), service=service, vendor=vendor)
+                                role=Role(form.role.data), service=service, vendor=vendor,
+                                temporary=True)
         person_id, label = person.id, f"{person.name} ({person.email})"
         db.session.commit()
     except (AccountRefused, IntegrityError) as error:

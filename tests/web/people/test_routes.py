@@ -126,7 +126,10 @@ def test_an_admin_creates_an_account_and_it_signs_in(app, admin, world):
     event = fresh().scalar(select(AuditEvent).where(AuditEvent.action == "user.created"))
     assert event.actor_id == world.users["admin"].id
     assert TEMPORARY not in json.dumps([event.before, event.after])
-    assert login(app.test_client(), "nia@x.test", TEMPORARY).status_code == 302
+    nia = app.test_client()
+    assert login(nia, "nia@x.test", TEMPORARY).status_code == 302
+    assert person.must_change_password  # the administrator chose it
+    assert nia.get("/home").location.endswith("/account/password")
 
 
 @pytest.mark.parametrize(("fields", "message"), [
@@ -309,3 +312,26 @@ def test_names_with_markup_are_escaped(admin, world):
     for url in ("/people/", f"/people/{world.users['therapist'].id}"):
         html = admin.get(url).get_data(as_text=True)
         assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_a_temporary_password_must_be_replaced_before_anything_else(app, admin, world):
+    """Signed in with it, the person reaches only the password page (and sign-out) until they
+    choose their own; then the portal opens as usual."""
+    url = f"/people/{world.users['therapist'].id}"
+    admin.post(url + "/password", data={"password": TEMPORARY, "confirm": TEMPORARY,
+                                        "csrf_token": token(admin, url)})
+    assert stored(world.users["therapist"].id).must_change_password
+    person = app.test_client()
+    login(person, "therapist@x.test", TEMPORARY)
+    for path in ("/home", "/requests/", "/dash/", "/me/submissions"):
+        sent = person.get(path)
+        assert sent.status_code == 302 and sent.location.endswith("/account/password"), path
+    page = person.get("/account/password", follow_redirects=True).get_data(as_text=True)
+    assert "Choose your own password" in page
+    own = "My-Own-Quieter-Phrase-77"
+    changed = person.post("/account/password", data={
+        "current": TEMPORARY, "new": own, "confirm": own,
+        "csrf_token": csrf_from(page)})
+    assert changed.status_code == 302
+    assert not stored(world.users["therapist"].id).must_change_password
+    assert person.get("/requests/").status_code == 200
