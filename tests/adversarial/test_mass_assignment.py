@@ -22,7 +22,7 @@ from tests.conftest import PASSWORD, fresh
 # Columns a route may change on an account, because changing them is what it is for.
 OWN_CHANGE = {"coding.toggle_coder": {"is_coder"}, "safety.designate": {"is_clinician"},
               "auth.password": {"password_hash"}, "people.change": {"active"},
-              "people.password": {"password_hash"}}
+              "people.password": {"password_hash", "must_change_password"}}
 # Routes that make an account, with the columns its body asks for: the extras (role admin,
 # designations, another email) must not reach the new account.
 NEW_ACCOUNT = {"people.new": {"email": "newcomer@x.test", "role": "therapist",
