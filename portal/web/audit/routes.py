@@ -2,25 +2,21 @@
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from portal.domain import audit
 from portal.extensions import db
-from portal.models import Role, User
+from portal.models import User
+from portal.web.admin_only import require_admin
 from portal.web.audit.forms import AuditFilterForm
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
 
 
-@bp.before_request
-@login_required
-def admins_only():
-    """Sign-ins, client addresses and every change: administrators only."""
-    if current_user.role is not Role.ADMIN:
-        abort(403)
+# Sign-ins, client addresses and every change: administrators only.
+bp.before_request(require_admin)
 
 
 @bp.route("/")

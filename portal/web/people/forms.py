@@ -10,8 +10,8 @@ from portal.web.text_form import TextForm
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 PASSWORD_HINT = (f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person by a "
-                 "separate channel (not by e-mail), and ask them to change it on the Password "
-                 "page once signed in.")
+                 "separate channel (not by e-mail); the portal asks them to choose their own "
+                 "when they first sign in with it.")
 
 
 def optional_int(value):
@@ -45,31 +45,6 @@ class ScopeForm(TextForm):
                             validators=[Optional()])
 
 
-class NewAccountForm(ScopeForm):
-    """A new account: who, their role and scope, and a temporary password."""
-
-    # No role is preselected: an administrator's account is never made by not looking.
-    role = SelectField("Role", choices=[SelectChoice("", "Choose a role"), *ROLE_CHOICES],
-                       validators=[InputRequired("Choose a role.")])
-    name = StringField("Name", validators=[InputRequired("Give the person's name."),
-                                           Length(max=120)])
-    email = EmailField("Email address", validators=[InputRequired("Give an email address."),
-                                                    Length(max=254)])
-    password = PasswordField("Temporary password", description=PASSWORD_HINT,
-                             validators=[InputRequired("Give a temporary password."),
-                                         Length(max=1024)])
-    confirm = PasswordField("Temporary password again",
-                            validators=[InputRequired("Type the password again."),
-                                        Length(max=1024),
-                                        EqualTo("password", "The two passwords differ.")])
-
-
-class ChangeAccountForm(ScopeForm):
-    """An account's role, scope and whether it may sign in."""
-
-    active = BooleanField("Active: the person may sign in")
-
-
 class TemporaryPasswordForm(TextForm):
     """A temporary password for someone who cannot sign in."""
 
@@ -80,3 +55,21 @@ class TemporaryPasswordForm(TextForm):
                             validators=[InputRequired("Type the password again."),
                                         Length(max=1024),
                                         EqualTo("password", "The two passwords differ.")])
+
+
+class NewAccountForm(ScopeForm, TemporaryPasswordForm):
+    """A new account: who, their role and scope, and a temporary password."""
+
+    # No role is preselected: an administrator's account is never made by not looking.
+    role = SelectField("Role", choices=[SelectChoice("", "Choose a role"), *ROLE_CHOICES],
+                       validators=[InputRequired("Choose a role.")])
+    name = StringField("Name", validators=[InputRequired("Give the person's name."),
+                                           Length(max=120)])
+    email = EmailField("Email address", validators=[InputRequired("Give an email address."),
+                                                    Length(max=254)])
+
+
+class ChangeAccountForm(ScopeForm):
+    """An account's role, scope and whether it may sign in."""
+
+    active = BooleanField("Active: the person may sign in")

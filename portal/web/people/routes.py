@@ -2,7 +2,7 @@
 whether an account may sign in, and set a temporary password. Every change is audited."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -18,6 +18,7 @@ from portal.domain.account_admin import (
 )
 from portal.extensions import db
 from portal.models import AuditEvent, Role, Service, User, Vendor, clock
+from portal.web.admin_only import require_admin
 from portal.web.auth.throttle import throttle
 from portal.web.errors import busy_page, forget_session
 from portal.web.guards import form_refuses_nul
@@ -33,12 +34,8 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 RECENT_EVENTS = 20
 
 
-@bp.before_request
-@login_required
-def admins_only():
-    """Accounts and their rights: administrators only."""
-    if current_user.role is not Role.ADMIN:
-        abort(403)
+# Accounts and their rights: administrators only.
+bp.before_request(require_admin)
 
 
 @bp.route("/")
