@@ -43,8 +43,9 @@ def training_set(definition: dict, without_voice: str | None = None,
                  negatives: Sequence[str] | None = None) -> tuple[list[str], list[int]]:
     """All training sentences of a codebook and the index of the theme each belongs to.
 
-    Negatives (no_theme.py's sentences unless given) carry the label NO_THEME. without_voice
-    leaves one stakeholder voice of the phrase bank out, for leave-one-voice-out checks.
+    A codebook with a phrase bank also gets negatives (no_theme.py's sentences unless given),
+    labelled NO_THEME. without_voice leaves one stakeholder voice of the phrase bank out, for
+    leave-one-voice-out checks.
     """
     texts: list[str] = []
     labels: list[int] = []
@@ -52,13 +53,16 @@ def training_set(definition: dict, without_voice: str | None = None,
         for text in theme_texts(theme):
             texts.append(text)
             labels.append(index)
-    texts_, labels_ = bank_phrasings(definition, without_voice)
-    texts += texts_
-    labels += labels_
-    # Answers are padded with pleasantries and context; these must pull no theme in.
-    negatives = no_theme.SENTENCES if negatives is None else negatives
-    texts += list(negatives)
-    labels += [NO_THEME] * len(negatives)
+    bank_texts, bank_labels = bank_phrasings(definition, without_voice)
+    texts += bank_texts
+    labels += bank_labels
+    # Answers are padded with pleasantries and context; these must pull no theme in. Only
+    # beside a phrase bank: against a codebook's own few sentences per theme, 40 negatives
+    # pulled every score down (a patient codebook lost themes on dev and in tests).
+    if bank_texts:
+        negatives = no_theme.SENTENCES if negatives is None else negatives
+        texts += list(negatives)
+        labels += [NO_THEME] * len(negatives)
     return texts, labels
 
 

@@ -13,12 +13,18 @@ def definition(name: str) -> dict:
 
 
 def test_no_theme_sentences_are_negatives_for_every_theme():
-    """Pleasantries are trained with the NO_THEME label, after the themed sentences."""
-    texts, labels = corpus.training_set(definition("therapist-support"))
+    """Beside a phrase bank, pleasantries are trained with the NO_THEME label, last."""
+    texts, labels = corpus.training_set(definition("icbt-implementation"))
     tail = len(no_theme.SENTENCES)
     assert texts[-tail:] == list(no_theme.SENTENCES)
     assert labels[-tail:] == [corpus.NO_THEME] * tail
-    assert all(0 <= label < 8 for label in labels[:-tail])
+    assert all(0 <= label < 20 for label in labels[:-tail])
+
+
+def test_a_codebook_without_a_bank_gets_no_negatives():
+    """Its own few sentences per theme would be outweighed by them."""
+    texts, labels = corpus.training_set(definition("therapist-support"))
+    assert corpus.NO_THEME not in labels and not set(no_theme.SENTENCES) & set(texts)
 
 
 def test_a_voice_can_be_left_out_of_training_and_exemplars():
