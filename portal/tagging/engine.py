@@ -2,7 +2,8 @@
 
 Each response is scored as a whole and clause by clause (segments.py). For every clause the
 score of a theme combines a one-vs-rest logistic regression trained on the codebook's own
-examples, notes and keywords (classifier.py, corpus.py), a keyword boost (keywords.py) and a
+examples, notes and keywords (classifier.py, corpus.py), a keyword boost (keywords.py), how close
+the clause comes to the theme's nearest phrasing in respondents' words (exemplars.py) and a
 memory of reviewers' corrections. A response's theme score is that of its best clause, or of
 the whole text where that scores higher.
 """
@@ -17,6 +18,7 @@ import numpy as np
 
 from portal.tagging import classifier, corpus, shipped
 from portal.tagging.embedding import encode, load_model
+from portal.tagging.exemplars import ExemplarIndex
 from portal.tagging.keywords import KeywordIndex
 from portal.tagging.segments import split
 
@@ -24,11 +26,15 @@ __all__ = ["ENGINE_NAME", "ENGINE_VERSION", "Correction", "Mention", "Result", "
            "load_model"]
 
 ENGINE_NAME = "uptake-static"
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"
 STATE_FORMAT = 1
 
 # Hyper-parameters, chosen on evaluation/devset/dev.jsonl only (never on test.jsonl).
 KEYWORD_BOOST = 1.5  # logit added when one of the theme's keywords occurs in the clause
+# Logit added per unit of cosine above EXEMPLAR_CENTRE with the theme's closest exemplar.
+# Both chosen by leave-one-voice-out on the phrase bank together with dev (evaluation/README.md).
+EXEMPLAR_WEIGHT = 5.0
+EXEMPLAR_CENTRE = 0.7
 TOP_FLOOR = 0.1  # the best theme is applied only above this score
 OTHER_FLOOR = 0.3  # further themes need this score ...
 OTHER_RATIO = 0.5  # ... and this fraction of the top score
@@ -94,7 +100,8 @@ class Tagger:
     name = ENGINE_NAME
 
     def __init__(self, definition: dict, model: classifier.LinearModel,
-                 memory: dict[str, np.ndarray], revision: int = 0):
+                 memory: dict[str, np.ndarray], revision: int = 0,
+                 exemplars: ExemplarIndex | None = None):
         """Assemble from a definition, fitted weights and a correction memory; use the factories."""
         self.definition = definition
         self.theme_ids = [theme["id"] for theme in definition["themes"]]
@@ -104,6 +111,10 @@ class Tagger:
         self._model = model
         self._memory = memory
         self._keywords = KeywordIndex([t.get("keywords", []) for t in definition["themes"]])
+        if exemplars is None:
+            exemplars = ExemplarIndex(*corpus.exemplars(definition), len(self.theme_ids),
+                                      floor=EXEMPLAR_CENTRE)
+        self._exemplars = exemplars
 
     # -- construction ---------------------------------------------------------------------
 
@@ -128,18 +139,24 @@ class Tagger:
         return tagger
 
     @classmethod
-    def _train(cls, definition: dict, corrections: Sequence[Correction],
-               revision: int) -> "Tagger":
-        """Fit the per-theme classifiers on codebook sentences plus corrections."""
+    def _train(cls, definition: dict, corrections: Sequence[Correction], revision: int,
+               without_voice: str | None = None,
+               negatives: Sequence[str] | None = None) -> "Tagger":
+        """Fit the per-theme classifiers on codebook sentences plus corrections.
+
+        without_voice and negatives are for checks: a phrase-bank voice left out of training
+        and exemplars, and other no-theme sentences than corpus.py's.
+        """
         ids = [theme["id"] for theme in definition["themes"]]
         index = {theme_id: i for i, theme_id in enumerate(ids)}
-        texts, labels = corpus.training_set(definition)
+        texts, labels = corpus.training_set(definition, without_voice, negatives)
         n_base = len(texts)
         usable = [c for c in corrections if c.theme in index and c.text.strip()]
         vectors = encode(texts + [c.text for c in usable])
         targets = np.zeros((len(vectors), len(ids)), dtype=np.float32)
         weights = np.ones_like(targets)
-        targets[np.arange(n_base), labels] = 1.0
+        themed = np.flatnonzero(np.asarray(labels) != corpus.NO_THEME)
+        targets[themed, np.asarray(labels)[themed]] = 1.0
         for row, correction in enumerate(usable, start=n_base):
             # A correction speaks only to its own theme: other themes ignore the sample.
             weights[row] = 0.0
@@ -151,7 +168,9 @@ class Tagger:
             "themes": np.array([index[c.theme] for c in usable], dtype=np.int64),
             "applies": np.array([c.applies for c in usable], dtype=bool),
         }
-        return cls(definition, model, memory, revision)
+        exemplars = ExemplarIndex(*corpus.exemplars(definition, without_voice), len(ids),
+                                  floor=EXEMPLAR_CENTRE)
+        return cls(definition, model, memory, revision, exemplars)
 
     def to_state(self) -> dict:
         """Learned parameters as plain JSON types, for storing a retrained tagger."""
@@ -197,6 +216,8 @@ class Tagger:
         """Theme logits (units x themes) for passages, before pooling over a response."""
         vectors = encode(units)
         logits = self._model.logits(vectors) + KEYWORD_BOOST * self._keywords.hits(units)
+        if self._exemplars:
+            logits += EXEMPLAR_WEIGHT * (self._exemplars.closeness(vectors) - EXEMPLAR_CENTRE)
         if len(self._memory["themes"]):
             logits += self._memory_boost(vectors)
         return logits
